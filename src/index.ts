@@ -1,0 +1,2 @@
+// The library: everything the CLI does, as functions that return results or throw.
+export * from './writer/index.js';

@@ -1,0 +1,315 @@
+// The shard writer. It imports only `node:` built-ins so that it stays tiny and can be
+// vendored into any agent tool; keep it that way (a test checks the built file).
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** One audit entry as written: the envelope plus the caller's own fields. */
+export interface Entry {
+  id: string;
+  timestamp: string;
+  session_id: string;
+  seq: number;
+  [field: string]: unknown;
+}
+
+/** Options of {@link AuditLog}; every field is optional. */
+export interface AuditLogOptions {
+  /** Repository (or worktree) root; detected with git from `process.cwd()` when absent. */
+  repoRoot?: string;
+  /** Session id (`^[A-Za-z0-9_-]{1,64}$`); 8 random hex chars when absent. */
+  sessionId?: string;
+  /** Legacy mode: append to this one file, no sharding and no git. */
+  logPath?: string;
+}
+
+/** Session ids become file names, so only this shape is accepted (no path traversal). */
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Longest serialized line accepted, newline included. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** Shards live here, relative to the repository root. */
+export const ACTIVE_DIR = join('logs', 'active');
+/** `<YYYYMMDDTHHMMSS>_<sessionId>.jsonl` */
+export const SHARD_NAME_PATTERN = /^(\d{8}T\d{6})_([A-Za-z0-9_-]{1,64})\.jsonl$/;
+
+// ISO 8601 date-time with an explicit offset; a time without an offset would mean a
+// different instant on every machine that reads it.
+const ISO_TIMESTAMP =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+// Git sets these in hooks; they would point git at another worktree than `cwd`.
+const GIT_LOCATION_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_INDEX_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_PREFIX',
+  'GIT_OBJECT_DIRECTORY',
+];
+
+/** The environment to run git against a given folder: without the hook's location variables. */
+export function gitEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const clean = { ...env };
+  for (const name of GIT_LOCATION_VARIABLES) delete clean[name];
+  return clean;
+}
+
+/** Root of the git worktree that contains `cwd` (a linked worktree's own root). */
+export function detectRepoRoot(cwd: string = process.cwd()): string {
+  try {
+    const out = execFileSync('git', ['rev-parse', '--show-toplevel'], {
+      cwd,
+      env: gitEnvironment(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const root = out.trim();
+    if (root === '') throw new Error(`Not in a git repository: ${cwd} is inside a .git folder`);
+    return root;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !(error as { status?: number }).status) {
+      throw new Error(
+        existsAsDirectory(cwd)
+          ? 'git was not found on PATH: install git, or pass repoRoot (or logPath) explicitly'
+          : `Not in a git repository: ${cwd} does not exist`,
+      );
+    }
+    if ((error as Error).message.startsWith('Not in a git repository')) throw error;
+    throw new Error(
+      `Not in a git repository: ${cwd} (run inside a git worktree, or pass repoRoot or logPath to AuditLog)`,
+    );
+  }
+}
+
+function existsAsDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Throws unless `sessionId` is a valid session id. */
+export function assertSessionId(sessionId: unknown): asserts sessionId is string {
+  if (typeof sessionId !== 'string' || !SESSION_ID_PATTERN.test(sessionId)) {
+    throw new TypeError(
+      `Invalid session id ${JSON.stringify(String(sessionId)).slice(0, 80)}: use 1-64 characters from A-Z a-z 0-9 _ -`,
+    );
+  }
+}
+
+/** True when `value` is an ISO 8601 date-time with an offset that parses as a date. */
+export function isIsoTimestamp(value: unknown): value is string {
+  return typeof value === 'string' && ISO_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+}
+
+/** A new random session id: 8 lowercase hex characters. */
+export function newSessionId(): string {
+  return randomUUID().replaceAll('-', '').slice(0, 8);
+}
+
+function shardStamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, '')
+    .replaceAll(/[-:]/g, '');
+}
+
+/** Appends audit entries, one JSON line per entry, to this session's own shard file. */
+export class AuditLog {
+  readonly sessionId: string;
+  /** Empty in legacy (`logPath`) mode. */
+  readonly repoRoot: string;
+  readonly shardFile: string;
+  private readonly sharded: boolean;
+  private fd: number | undefined;
+  private fdIdentity: { dev: number; ino: number } | undefined;
+  private seq = 0;
+  // After a partial write the file ends mid-line; the next write starts a fresh line so
+  // only the broken one is lost to quarantine, never the next good entry.
+  private endsMidLine = false;
+
+  constructor(options: AuditLogOptions = {}) {
+    if (options.sessionId !== undefined) assertSessionId(options.sessionId);
+    this.sessionId = options.sessionId ?? newSessionId();
+    if (options.logPath !== undefined) {
+      this.sharded = false;
+      this.repoRoot = options.repoRoot === undefined ? '' : resolve(options.repoRoot);
+      this.shardFile = resolve(options.logPath);
+      return;
+    }
+    this.sharded = true;
+    this.repoRoot = resolve(options.repoRoot ?? detectRepoRoot());
+    const activeDir = join(this.repoRoot, ACTIVE_DIR);
+    const existing = options.sessionId === undefined ? undefined : findShard(activeDir, this.sessionId);
+    this.shardFile = existing ?? join(activeDir, `${shardStamp(new Date())}_${this.sessionId}.jsonl`);
+  }
+
+  /** Validates, completes and appends one entry; returns it as written. Throws if it was not written. */
+  log(entry: object): Entry {
+    const complete = this.envelope(entry);
+    const line = serialize(complete);
+    this.append(line);
+    return complete;
+  }
+
+  /** Closes the kept descriptor; a later `log()` reopens it. */
+  close(): void {
+    if (this.fd !== undefined) {
+      const fd = this.fd;
+      this.fd = undefined;
+      this.fdIdentity = undefined;
+      closeSync(fd);
+    }
+  }
+
+  private envelope(entry: object): Entry {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new TypeError(
+        `An audit entry must be a JSON object, not ${entry === null ? 'null' : Array.isArray(entry) ? 'an array' : typeof entry}`,
+      );
+    }
+    const fields = entry as Record<string, unknown>;
+    if ('id' in fields && (typeof fields.id !== 'string' || fields.id === '')) {
+      throw new TypeError('An audit entry id must be a non-empty string');
+    }
+    if ('timestamp' in fields && !isIsoTimestamp(fields.timestamp)) {
+      throw new TypeError(
+        `An audit entry timestamp must be an ISO 8601 date-time with an offset, e.g. 2026-11-24T13:33:03.123Z (got ${JSON.stringify(fields.timestamp)})`,
+      );
+    }
+    const seq = this.seq + 1;
+    const complete: Entry = {
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+      session_id: this.sessionId,
+      seq,
+      ...fields,
+    };
+    // Only now: a rejected entry must not consume a sequence number.
+    this.seq = seq;
+    return complete;
+  }
+
+  private append(line: Buffer): void {
+    if (!this.sharded) {
+      this.writeLine(line);
+      return;
+    }
+    // One stat after the write tells whether the path still names the inode we wrote to.
+    // If a consolidation claimed (renamed) the shard meanwhile, it may have read the file
+    // before our line landed: write the same line again to a fresh shard at the same path.
+    // Consolidation drops the possible duplicate by id.
+    for (let attempt = 0; attempt < 100; attempt++) {
+      this.writeLine(line);
+      if (this.pathStillNamesDescriptor()) return;
+      this.close();
+    }
+    throw new Error(`Could not append to ${this.shardFile}: the shard keeps being replaced`);
+  }
+
+  private writeLine(line: Buffer): void {
+    const fd = this.open();
+    const data = this.endsMidLine ? Buffer.concat([Buffer.from('\n'), line]) : line;
+    let written: number;
+    try {
+      written = writeSync(fd, data);
+    } catch (error) {
+      this.close();
+      throw writeError(this.shardFile, error);
+    }
+    if (written !== data.length) {
+      this.endsMidLine = true;
+      throw new Error(
+        `Could not append to ${this.shardFile}: only ${written} of ${data.length} bytes were written (disk full?); the entry was not logged`,
+      );
+    }
+    this.endsMidLine = false;
+  }
+
+  private open(): number {
+    if (this.fd !== undefined) return this.fd;
+    try {
+      if (this.sharded) mkdirSync(join(this.repoRoot, ACTIVE_DIR), { recursive: true });
+      const fd = openSync(
+        this.shardFile,
+        constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT,
+        0o644,
+      );
+      const stat = fstatSync(fd);
+      if (!stat.isFile() && !stat.isCharacterDevice()) {
+        closeSync(fd);
+        throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+      }
+      this.fd = fd;
+      this.fdIdentity = { dev: stat.dev, ino: stat.ino };
+      return fd;
+    } catch (error) {
+      throw writeError(this.shardFile, error);
+    }
+  }
+
+  private pathStillNamesDescriptor(): boolean {
+    try {
+      const stat = statSync(this.shardFile);
+      return stat.ino === this.fdIdentity?.ino && stat.dev === this.fdIdentity.dev;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw writeError(this.shardFile, error);
+    }
+  }
+}
+
+function serialize(entry: Entry): Buffer {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(entry);
+  } catch (error) {
+    throw new TypeError(
+      `An audit entry must be representable as JSON: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (typeof text !== 'string') throw new TypeError('An audit entry must serialize to a JSON object');
+  const line = Buffer.from(`${text}\n`, 'utf8');
+  if (line.length > MAX_LINE_BYTES) {
+    throw new TypeError(
+      `An audit entry must serialize to at most ${MAX_LINE_BYTES} bytes (this one is ${line.length}); log large outputs by reference`,
+    );
+  }
+  return line;
+}
+
+function writeError(file: string, error: unknown): Error {
+  const { code, message } = error as NodeJS.ErrnoException;
+  return new Error(
+    `Could not append to ${file}: ${code ?? message}; the entry was not logged (check that the folder is writable and the disk has space)`,
+    { cause: error },
+  );
+}
+
+// The newest existing shard of a session, so that successive writers of one session
+// (e.g. one `audit-hooks log` per agent hook call) share one file.
+function findShard(activeDir: string, sessionId: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(activeDir);
+  } catch {
+    return undefined;
+  }
+  const suffix = `_${sessionId}.jsonl`;
+  const matches = names.filter((name) => name.endsWith(suffix) && SHARD_NAME_PATTERN.test(name));
+  matches.sort();
+  const newest = matches.at(-1);
+  return newest === undefined ? undefined : join(activeDir, newest);
+}
