@@ -25,7 +25,10 @@ await build({ ...common, entryPoints: { writer: 'src/writer/index.ts' } });
 const writerIsExternal = {
   name: 'writer-is-external',
   setup(b) {
-    b.onResolve({ filter: /\/writer\/index\.js$/ }, () => ({ path: './writer.js', external: true }));
+    b.onResolve({ filter: /\/writer\/index\.js$/ }, () => ({
+      path: './writer.js',
+      external: true,
+    }));
   },
 };
 
@@ -38,7 +41,11 @@ await build({
   plugins: [writerIsExternal],
 });
 
-execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'], {
-  cwd: root,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);

@@ -33,7 +33,10 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
 
   cli
     .command('log [json]', 'Append one entry (JSON argument, or stdin) to this session’s shard')
-    .option('--session <id>', 'Session id (default: $AUDIT_HOOKS_SESSION, the payload’s session_id, or new)')
+    .option(
+      '--session <id>',
+      'Session id (default: $AUDIT_HOOKS_SESSION, the payload’s session_id, or new)',
+    )
     .option('--event <name>', 'Set the entry’s `event` field')
     .action(
       action(async (json: string | undefined, options: Record<string, unknown>) => {
@@ -55,7 +58,9 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     if (cli.options.help || cli.options.version) return 0;
     if (!cli.matchedCommand) {
       const name = cli.args[0];
-      context.stderr.write(`${name === undefined ? messages.noCommand : messages.unknownCommand(String(name))}\n${messages.USAGE}\n`);
+      context.stderr.write(
+        `${name === undefined ? messages.noCommand : messages.unknownCommand(String(name))}\n${messages.USAGE}\n`,
+      );
       return 2;
     }
     cli.runMatchedCommand();

@@ -29,7 +29,8 @@ export async function logCommand(options: LogCommandOptions): Promise<number> {
   }
   const fields = payload as Record<string, unknown>;
   const payloadSession = typeof fields.session_id === 'string' ? fields.session_id : undefined;
-  const sessionId = options.session ?? (options.env.AUDIT_HOOKS_SESSION || undefined) ?? payloadSession;
+  const sessionId =
+    options.session ?? (options.env.AUDIT_HOOKS_SESSION || undefined) ?? payloadSession;
   const writer = new AuditLog({ repoRoot: detectRepoRoot(options.cwd), sessionId });
   try {
     writer.log(options.event === undefined ? fields : { ...fields, event: options.event });

@@ -152,8 +152,10 @@ export class AuditLog {
     this.sharded = true;
     this.repoRoot = resolve(options.repoRoot ?? detectRepoRoot());
     const activeDir = join(this.repoRoot, ACTIVE_DIR);
-    const existing = options.sessionId === undefined ? undefined : findShard(activeDir, this.sessionId);
-    this.shardFile = existing ?? join(activeDir, `${shardStamp(new Date())}_${this.sessionId}.jsonl`);
+    const existing =
+      options.sessionId === undefined ? undefined : findShard(activeDir, this.sessionId);
+    this.shardFile =
+      existing ?? join(activeDir, `${shardStamp(new Date())}_${this.sessionId}.jsonl`);
   }
 
   /** Validates, completes and appends one entry; returns it as written. Throws if it was not written. */
@@ -280,7 +282,8 @@ function serialize(entry: Entry): Buffer {
       `An audit entry must be representable as JSON: ${(error as Error).message.split('\n')[0]}`,
     );
   }
-  if (typeof text !== 'string') throw new TypeError('An audit entry must serialize to a JSON object');
+  if (typeof text !== 'string')
+    throw new TypeError('An audit entry must serialize to a JSON object');
   const line = Buffer.from(`${text}\n`, 'utf8');
   if (line.length > MAX_LINE_BYTES) {
     throw new TypeError(
