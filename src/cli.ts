@@ -50,6 +50,36 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       }),
     );
 
+  cli
+    .command(
+      'consolidate',
+      'Move the entries of all shards into logs/history (run by the post-commit hook)',
+    )
+    .option('--hook', 'Hook mode: warn and exit 0 on failure; do nothing during a rebase or merge')
+    .option('--json', 'Print the result as JSON')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { consolidateCommand } = await import('./commands/consolidate.js');
+        return consolidateCommand({
+          ...context,
+          hook: options.hook === true,
+          json: options.json === true,
+        });
+      }),
+    );
+
+  cli
+    .command(
+      'merge-driver <base> <ours> <theirs>',
+      'Git merge driver for logs/history/*.jsonl (%O %A %B)',
+    )
+    .action(
+      action(async (_base: string, ours: string, theirs: string) => {
+        const { mergeDriverCommand } = await import('./commands/merge-driver.js');
+        return mergeDriverCommand({ ours: String(ours), theirs: String(theirs) });
+      }),
+    );
+
   cli.help();
   cli.version(version());
 

@@ -18,3 +18,33 @@ export const invalidJson = (detail: string) =>
   `the entry is not valid JSON (${detail}); pass one JSON object, e.g. '{"event":"run","command":"npm test"}'`;
 
 export const optionNeedsValue = (option: string) => `option --${option} needs a value`;
+
+export const lockBusy = (path: string, pid: number | undefined) =>
+  `another consolidation${pid === undefined ? '' : ` (pid ${pid})`} holds ${path}; wait for it to finish and run again`;
+
+export const partialLine = 'incomplete last line (its writer stopped mid-write)';
+
+export const notUtf8 = 'not valid UTF-8';
+
+export const conflictingId = 'an entry with the same id and other content came first';
+
+export const conflictingHistoryId =
+  'the history already holds an entry with this id and other content';
+
+export const corruptPartition = (file: string, line: number, problem: string) =>
+  `${file}:${line} is not a valid entry (${problem}); nothing was consolidated: run \`audit-hooks verify --fix\`, then consolidate again`;
+
+export const partitionNotFile = (file: string) =>
+  `${file} is not a regular file; move it out of logs/history and run again`;
+
+export const mergeSideInvalid = (file: string, line: number, problem: string) =>
+  `cannot merge ${file}: line ${line} is not a valid entry (${problem}); resolve the conflict by hand, then run \`audit-hooks verify --fix\``;
+
+export const consolidated = (entries: number, shards: number, partitions: readonly string[]) =>
+  `${PREFIX} consolidated ${entries} ${entries === 1 ? 'entry' : 'entries'} from ${shards} ${shards === 1 ? 'shard' : 'shards'}${partitions.length === 0 ? ' (nothing new)' : ` into ${partitions.join(', ')}`}`;
+
+export const quarantined = (count: number, files: readonly string[]) =>
+  `${PREFIX} warning: quarantined ${count} ${count === 1 ? 'line that is' : 'lines that are'} not valid entries into ${files.join(', ')}; inspect and fix them there`;
+
+export const hookDidNotConsolidate = (reason: string) =>
+  `${PREFIX} warning: did not consolidate (${reason}); the entries stay in logs/active for the next commit`;
