@@ -49,6 +49,10 @@ export interface ConsolidateResult {
   skipped?: string;
 }
 
+// A commit should not hang on another worktree process: wait briefly, then leave the
+// entries for the next run.
+const HOOK_LOCK_WAIT_MS = 5_000;
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -74,7 +78,9 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   if (pendingShards(root).length === 0 && listClaims(root).length === 0) return result;
 
   mkdirSync(join(root, ACTIVE), { recursive: true });
-  const lock = await acquireLock(join(root, LOCK), { waitMs: options.lockWaitMs ?? 30_000 });
+  const lock = await acquireLock(join(root, LOCK), {
+    waitMs: options.lockWaitMs ?? (options.hook ? HOOK_LOCK_WAIT_MS : 30_000),
+  });
   try {
     sweepTempFiles(join(root, HISTORY));
     sweepTempFiles(join(root, QUARANTINE));
@@ -100,7 +106,13 @@ function listNames(dir: string): string[] {
 function pendingShards(root: string): string[] {
   return listNames(join(root, ACTIVE)).filter((name) => {
     if (!name.endsWith('.jsonl')) return false;
-    return lstatSync(join(root, ACTIVE, name)).isFile();
+    try {
+      return lstatSync(join(root, ACTIVE, name)).isFile();
+    } catch (error) {
+      // Claimed by a concurrent run between the listing and this look.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
   });
 }
 
