@@ -1,2 +1,9 @@
 // The library: everything the CLI does, as functions that return results or throw.
+export {
+  type ConsolidateOptions,
+  type ConsolidateResult,
+  consolidate,
+  type QuarantinedLine,
+} from './history/consolidate.js';
+export { mergeHistory } from './history/merge.js';
 export * from './writer/index.js';
