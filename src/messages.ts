@@ -48,3 +48,44 @@ export const quarantined = (count: number, files: readonly string[]) =>
 
 export const hookDidNotConsolidate = (reason: string) =>
   `${PREFIX} warning: did not consolidate (${reason}); the entries stay in logs/active for the next commit`;
+
+export const configUnparseable = (file: string, where: string, problem: string) =>
+  `cannot parse ${file}${where === '' ? '' : `:${where}`} (${problem}); fix it and run install again (nothing was changed)`;
+
+export const configCannotEdit = (file: string, hook: string, snippet: string) =>
+  `cannot edit the ${hook} hook in ${file} without changing the rest of it: add ${snippet} by hand`;
+
+export const unknownManager = (name: string) =>
+  `unknown hook manager \`${name}\`: use --manager lefthook, husky or git`;
+
+export const lefthookHooksPath = (hooksPath: string) =>
+  `core.hooksPath is set to ${hooksPath}, where lefthook refuses to install: use --manager husky (if husky set it) or --manager git, or unset core.hooksPath`;
+
+export const installHeader = (
+  verb: 'install' | 'uninstall',
+  manager: string,
+  reason: string,
+  dryRun: boolean,
+) =>
+  verb === 'install'
+    ? `${PREFIX} ${dryRun ? 'would install' : 'installing'} with ${manager} (${reason})`
+    : `${PREFIX} ${dryRun ? 'would uninstall' : 'uninstalling'}`;
+
+export const installFooter = (
+  verb: 'install' | 'uninstall',
+  changes: number,
+  worktrees: number,
+  dryRun: boolean,
+) => {
+  const where = `${worktrees} ${worktrees === 1 ? 'worktree' : 'worktrees'}`;
+  if (changes === 0) {
+    return verb === 'install'
+      ? `${PREFIX} already installed in ${where}; nothing changed`
+      : `${PREFIX} nothing to remove in ${where}; nothing changed`;
+  }
+  if (dryRun)
+    return `${PREFIX} dry run: ${changes} ${changes === 1 ? 'change' : 'changes'} planned, nothing written`;
+  return verb === 'install'
+    ? `${PREFIX} installed in ${where}; commit the changed files (git add -A .gitignore .gitattributes logs) so every clone gets them`
+    : `${PREFIX} uninstalled from ${where}`;
+};

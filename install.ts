@@ -1,0 +1,506 @@
+// The installer (SPEC §7): plans every change for every worktree first, then applies
+// the plan (or prints it, with --dry-run). Planning reads only; applying writes only
+// what the plan says, so a second run finds nothing to do and says so.
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AuditHooksError } from './src/errors.js';
+import { git, gitMaybe, listWorktrees } from './src/git/git.js';
+import {
+  CHECKOUT_COMMAND,
+  CONSOLIDATE_COMMAND,
+  MERGE_DRIVER_COMMAND,
+} from './src/install/launcher.js';
+import { addJob, type LefthookJob, removeJob } from './src/install/lefthook-config.js';
+import { ensureLines, removeLines } from './src/install/line-file.js';
+import * as messages from './src/messages.js';
+import { detectRepoRoot, gitEnvironment } from './src/writer/index.js';
+
+/** The hook runners audit-hooks can install into. */
+export type Manager = 'lefthook' | 'husky' | 'git';
+export const MANAGERS: readonly Manager[] = ['lefthook', 'husky', 'git'];
+
+/** Options of {@link install} and {@link uninstall}. */
+export interface InstallOptions {
+  /** Any folder inside the repository (default: `process.cwd()`). */
+  cwd?: string;
+  /** Plan and report, write nothing. */
+  dryRun?: boolean;
+  /** Overrides the detected hook manager. */
+  manager?: Manager;
+}
+
+/** One change to the repository; `summary` is what the user is shown. */
+export type Action =
+  | { kind: 'write'; path: string; content: string; mode?: number; summary: string }
+  | { kind: 'delete'; path: string; summary: string }
+  | { kind: 'rename'; from: string; to: string; summary: string }
+  | { kind: 'git-config'; key: string; value: string | undefined; summary: string }
+  | { kind: 'run'; file: string; args: string[]; cwd: string; summary: string };
+
+/** What install or uninstall did (or, with `dryRun`, would do). */
+export interface InstallResult {
+  manager: Manager;
+  /** Why this manager: detected from what, or chosen with --manager. */
+  reason: string;
+  worktrees: string[];
+  actions: Action[];
+  dryRun: boolean;
+}
+
+const GITIGNORE_LINES = ['logs/active/*', '!logs/active/.gitkeep', 'logs/quarantine/'];
+const GITATTRIBUTES_LINES = ['logs/history/*.jsonl merge=audit-hooks'];
+const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
+const MERGE_DRIVER_NAME = 'audit-hooks: union of history partitions by id';
+const CHAINED = '.pre-audit-hooks';
+
+const JOBS: readonly LefthookJob[] = [
+  { hook: 'post-commit', name: 'audit-hooks', run: CONSOLIDATE_COMMAND },
+  { hook: 'post-checkout', name: 'audit-hooks', run: CHECKOUT_COMMAND },
+];
+// A foreign post-commit hook that `lefthook install` renamed to post-commit.old never
+// runs again; this job keeps it running.
+const CHAIN_JOB: LefthookJob = {
+  hook: 'post-commit',
+  name: 'audit-hooks: previous post-commit hook',
+  run: 'h="$(git rev-parse --path-format=absolute --git-path hooks/post-commit.old)"; [ ! -x "$h" ] || "$h" "$@"',
+};
+
+interface Repo {
+  root: string;
+  main: string;
+  worktrees: string[];
+  hooksDir: string;
+  hooksPath: string | undefined;
+}
+
+function readRepo(cwd: string): Repo {
+  const root = detectRepoRoot(cwd);
+  const worktrees = listWorktrees(root)
+    .filter((worktree) => !worktree.bare && existsSync(worktree.path))
+    .map((worktree) => worktree.path);
+  const main = worktrees[0] ?? root;
+  return {
+    root,
+    main,
+    worktrees,
+    hooksDir: git(main, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks']),
+    hooksPath: gitMaybe(main, ['config', 'core.hooksPath']),
+  };
+}
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && /"name":\s*"audit-hooks"/.test(readFileSync(manifest, 'utf8')))
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the audit-hooks package folder');
+    dir = parent;
+  }
+}
+
+function template(name: string): string {
+  return readFileSync(join(packageRoot(), 'templates', name), 'utf8');
+}
+
+function renderLefthookTemplate(): string {
+  return template('lefthook.yml')
+    .replace('{{consolidate}}', CONSOLIDATE_COMMAND.replaceAll("'", "''"))
+    .replace('{{checkout}}', CHECKOUT_COMMAND);
+}
+
+function renderGitHook(hook: string, command: string): string {
+  return template('git-hook.sh').replaceAll('{{hook}}', hook).replace('{{command}}', command);
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function isLefthookStub(text: string | undefined): boolean {
+  return text !== undefined && text.includes('lefthook');
+}
+
+function isOurGitHook(text: string | undefined): boolean {
+  return text !== undefined && text.includes('written by `audit-hooks install`');
+}
+
+function detectManager(
+  repo: Repo,
+  requested: Manager | undefined,
+): { manager: Manager; reason: string } {
+  if (requested !== undefined) return { manager: requested, reason: 'chosen with --manager' };
+  if (repo.hooksPath?.includes('.husky')) {
+    return { manager: 'husky', reason: `core.hooksPath is ${repo.hooksPath}` };
+  }
+  const husky = repo.worktrees.find((worktree) => existsSync(join(worktree, '.husky')));
+  if (husky !== undefined)
+    return { manager: 'husky', reason: 'the repository has a .husky/ folder' };
+  if (repo.hooksPath !== undefined) {
+    return {
+      manager: 'git',
+      reason: `core.hooksPath is ${repo.hooksPath} (lefthook cannot install there)`,
+    };
+  }
+  const config = LEFTHOOK_FILES.find((file) => existsSync(join(repo.main, file)));
+  return { manager: 'lefthook', reason: config === undefined ? 'the default' : `${config} found` };
+}
+
+/** Sets up audit-hooks in every worktree of the repository containing `cwd`. */
+export async function install(options: InstallOptions = {}): Promise<InstallResult> {
+  const repo = readRepo(options.cwd ?? process.cwd());
+  const { manager, reason } = detectManager(repo, options.manager);
+  const actions: Action[] = [];
+  const say = (path: string, what: string) => `${label(repo, path)}: ${what}`;
+
+  const postCommit = join(repo.hooksDir, 'post-commit');
+  const postCommitText = readText(postCommit);
+  const foreignPostCommit =
+    (postCommitText !== undefined &&
+      !isLefthookStub(postCommitText) &&
+      !isOurGitHook(postCommitText)) ||
+    existsSync(`${postCommit}.old`);
+
+  if (manager === 'lefthook' && repo.hooksPath !== undefined) {
+    throw new AuditHooksError(messages.lefthookHooksPath(repo.hooksPath));
+  }
+
+  for (const worktree of repo.worktrees) {
+    const gitkeep = join(worktree, 'logs', 'active', '.gitkeep');
+    if (!existsSync(gitkeep))
+      actions.push({ kind: 'write', path: gitkeep, content: '', summary: say(gitkeep, 'create') });
+    editLines(actions, say, join(worktree, '.gitignore'), (text) =>
+      ensureLines(text, GITIGNORE_LINES, 'session shards stay local; the history is committed'),
+    );
+    editLines(actions, say, join(worktree, '.gitattributes'), (text) =>
+      ensureLines(text, GITATTRIBUTES_LINES, 'history partitions merge as a union of entries'),
+    );
+    if (manager === 'lefthook') {
+      const existing = LEFTHOOK_FILES.map((file) => join(worktree, file)).find((file) =>
+        existsSync(file),
+      );
+      const file = existing ?? join(worktree, 'lefthook.yml');
+      const text = readText(file);
+      const jobs = foreignPostCommit ? [CHAIN_JOB, ...JOBS] : JOBS;
+      let next: string;
+      if (text === undefined) {
+        next = renderLefthookTemplate();
+        if (foreignPostCommit) next = addJob(next, CHAIN_JOB, label(repo, file));
+      } else {
+        next = jobs.reduce((acc, job) => addJob(acc, job, label(repo, file)), text);
+      }
+      if (next !== text) {
+        actions.push({
+          kind: 'write',
+          path: file,
+          content: next,
+          summary: say(
+            file,
+            text === undefined ? 'create with the audit-hooks jobs' : 'add the audit-hooks jobs',
+          ),
+        });
+      }
+    }
+    if (manager === 'husky') {
+      for (const [hook, command] of [
+        ['post-commit', CONSOLIDATE_COMMAND],
+        ['post-checkout', CHECKOUT_COMMAND],
+      ] as const) {
+        editLines(
+          actions,
+          say,
+          join(worktree, '.husky', hook),
+          (text) =>
+            ensureLines(
+              text,
+              [command],
+              hook === 'post-commit'
+                ? 'consolidate logs/active into logs/history'
+                : 'keep logs/active in every worktree',
+            ),
+          0o755,
+        );
+      }
+      copyHuskyRuntime(actions, repo, worktree, say);
+    }
+  }
+
+  for (const [key, value] of [
+    ['merge.audit-hooks.name', MERGE_DRIVER_NAME],
+    ['merge.audit-hooks.driver', MERGE_DRIVER_COMMAND],
+  ] as const) {
+    if (gitMaybe(repo.main, ['config', '--get', key]) !== value) {
+      actions.push({
+        kind: 'git-config',
+        key,
+        value,
+        summary: `git config ${key}: register the history merge driver`,
+      });
+    }
+  }
+
+  if (manager === 'lefthook') {
+    const installed = ['post-commit', 'post-checkout'].every((hook) =>
+      isLefthookStub(readText(join(repo.hooksDir, hook))),
+    );
+    if (!installed || (postCommitText !== undefined && !isLefthookStub(postCommitText))) {
+      actions.push({
+        kind: 'run',
+        file: process.execPath,
+        args: [lefthookBin(), 'install'],
+        cwd: repo.main,
+        summary: `lefthook install: install the git hooks into ${label(repo, repo.hooksDir)}${foreignPostCommit ? ' (the existing post-commit hook keeps running, as post-commit.old)' : ''}`,
+      });
+    }
+  }
+  if (manager === 'git') {
+    for (const [hook, command] of [
+      ['post-commit', CONSOLIDATE_COMMAND],
+      ['post-checkout', CHECKOUT_COMMAND],
+    ] as const) {
+      const path = join(repo.hooksDir, hook);
+      const text = readText(path);
+      const ours = renderGitHook(hook, command);
+      if (text === ours) continue;
+      if (text !== undefined && !isOurGitHook(text)) {
+        actions.push({
+          kind: 'rename',
+          from: path,
+          to: `${path}${CHAINED}`,
+          summary: say(path, `keep the existing hook as ${hook}${CHAINED}; it still runs first`),
+        });
+      }
+      actions.push({
+        kind: 'write',
+        path,
+        content: ours,
+        mode: 0o755,
+        summary: say(path, 'write the audit-hooks hook'),
+      });
+    }
+  }
+
+  if (!options.dryRun) apply(actions);
+  return { manager, reason, worktrees: repo.worktrees, actions, dryRun: options.dryRun === true };
+}
+
+/** Removes what {@link install} added, and nothing else. */
+export async function uninstall(options: InstallOptions = {}): Promise<InstallResult> {
+  const repo = readRepo(options.cwd ?? process.cwd());
+  const { manager, reason } = detectManager(repo, options.manager);
+  const actions: Action[] = [];
+  const say = (path: string, what: string) => `${label(repo, path)}: ${what}`;
+  const lefthookTemplate = renderLefthookTemplate();
+  const remainingHooks = new Set<string>();
+
+  for (const worktree of repo.worktrees) {
+    const gitkeep = join(worktree, 'logs', 'active', '.gitkeep');
+    if (readText(gitkeep) === '')
+      actions.push({ kind: 'delete', path: gitkeep, summary: say(gitkeep, 'delete') });
+    editLines(actions, say, join(worktree, '.gitignore'), (text) =>
+      removeLines(text ?? '', GITIGNORE_LINES),
+    );
+    editLines(actions, say, join(worktree, '.gitattributes'), (text) =>
+      removeLines(text ?? '', GITATTRIBUTES_LINES),
+    );
+    for (const file of LEFTHOOK_FILES.map((name) => join(worktree, name))) {
+      const text = readText(file);
+      if (text === undefined) continue;
+      let next = [CHAIN_JOB, ...JOBS].reduce(
+        (acc, job) => removeJob(acc, job, label(repo, file)),
+        text,
+      );
+      if (
+        text === lefthookTemplate ||
+        next ===
+          removeJob(removeJob(lefthookTemplate, JOBS[0] as LefthookJob), JOBS[1] as LefthookJob)
+      )
+        next = '';
+      if (next === text) continue;
+      actions.push(
+        next === ''
+          ? { kind: 'delete', path: file, summary: say(file, 'delete (install created it)') }
+          : {
+              kind: 'write',
+              path: file,
+              content: next,
+              summary: say(file, 'remove the audit-hooks jobs'),
+            },
+      );
+      if (worktree === repo.main && next !== '') {
+        for (const hook of ['post-commit', 'post-checkout'])
+          if (next.includes(`${hook}:`)) remainingHooks.add(hook);
+      }
+    }
+    for (const hook of ['post-commit', 'post-checkout']) {
+      editLines(actions, say, join(worktree, '.husky', hook), (text) =>
+        removeLines(text ?? '', [CONSOLIDATE_COMMAND, CHECKOUT_COMMAND]),
+      );
+    }
+  }
+
+  if (gitMaybe(repo.main, ['config', '--get-regexp', '^merge\\.audit-hooks\\.']) !== undefined) {
+    actions.push({
+      kind: 'git-config',
+      key: 'merge.audit-hooks',
+      value: undefined,
+      summary: 'git config merge.audit-hooks: remove the history merge driver',
+    });
+  }
+
+  for (const hook of ['post-commit', 'post-checkout']) {
+    const path = join(repo.hooksDir, hook);
+    const text = readText(path);
+    const ownedByUs = isOurGitHook(text) || (isLefthookStub(text) && !remainingHooks.has(hook));
+    if (!ownedByUs) continue;
+    actions.push({ kind: 'delete', path, summary: say(path, 'delete the hook install added') });
+    for (const previous of [`${path}${CHAINED}`, `${path}.old`]) {
+      if (existsSync(previous)) {
+        actions.push({
+          kind: 'rename',
+          from: previous,
+          to: path,
+          summary: say(
+            path,
+            `restore the hook that was there before (${relative(repo.hooksDir, previous)})`,
+          ),
+        });
+        break;
+      }
+    }
+  }
+
+  if (!options.dryRun) apply(actions);
+  return { manager, reason, worktrees: repo.worktrees, actions, dryRun: options.dryRun === true };
+}
+
+function editLines(
+  actions: Action[],
+  say: (path: string, what: string) => string,
+  path: string,
+  edit: (text: string | undefined) => string,
+  mode?: number,
+): void {
+  const text = readText(path);
+  const next = edit(text);
+  if (next === (text ?? '')) return;
+  if (next === '' && text !== undefined) {
+    actions.push({
+      kind: 'delete',
+      path,
+      summary: say(path, 'delete (only the audit-hooks lines were left)'),
+    });
+    return;
+  }
+  actions.push({
+    kind: 'write',
+    path,
+    content: next,
+    ...(mode === undefined || text !== undefined ? {} : { mode }),
+    summary: say(
+      path,
+      text === undefined
+        ? 'create'
+        : next.length > text.length
+          ? 'add the audit-hooks lines'
+          : 'remove the audit-hooks lines',
+    ),
+  });
+}
+
+// husky's hooks path is relative (.husky/_), so in a linked worktree its hooks run only
+// once that folder exists there. It is generated and gitignored: copy the main one's.
+function copyHuskyRuntime(
+  actions: Action[],
+  repo: Repo,
+  worktree: string,
+  say: (path: string, what: string) => string,
+): void {
+  if (worktree === repo.main) return;
+  const source = join(repo.main, '.husky', '_');
+  const target = join(worktree, '.husky', '_');
+  if (!existsSync(source) || existsSync(target)) return;
+  for (const name of readdirSync(source)) {
+    const from = join(source, name);
+    if (!statSync(from).isFile()) continue;
+    actions.push({
+      kind: 'write',
+      path: join(target, name),
+      content: readFileSync(from, 'utf8'),
+      mode: statSync(from).mode & 0o777,
+      summary: say(join(target, name), 'copy husky’s hook runner so hooks run in this worktree'),
+    });
+  }
+}
+
+function lefthookBin(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('lefthook/package.json')), 'bin', 'index.js');
+}
+
+function label(repo: Repo, path: string): string {
+  const worktree = [...repo.worktrees]
+    .sort((a, b) => b.length - a.length)
+    .find((w) => path.startsWith(`${w}/`));
+  if (worktree === undefined) return path;
+  const rel = relative(worktree, path);
+  return worktree === repo.main
+    ? rel
+    : `${relative(repo.main, worktree).startsWith('..') ? worktree : relative(repo.main, worktree)}: ${rel}`;
+}
+
+function apply(actions: readonly Action[]): void {
+  for (const action of actions) {
+    switch (action.kind) {
+      case 'write':
+        mkdirSync(dirname(action.path), { recursive: true });
+        writeFileSync(action.path, action.content);
+        if (action.mode !== undefined) chmodSync(action.path, action.mode);
+        break;
+      case 'delete':
+        unlinkSync(action.path);
+        break;
+      case 'rename':
+        renameSync(action.from, action.to);
+        break;
+      case 'git-config':
+        if (action.value === undefined)
+          execFileSync('git', ['config', '--remove-section', action.key], {
+            env: gitEnvironment(),
+            stdio: 'ignore',
+          });
+        else
+          execFileSync('git', ['config', action.key, action.value], {
+            env: gitEnvironment(),
+            stdio: 'ignore',
+          });
+        break;
+      case 'run':
+        execFileSync(action.file, action.args, {
+          cwd: action.cwd,
+          env: gitEnvironment(),
+          stdio: 'pipe',
+        });
+        break;
+    }
+  }
+}

@@ -1,0 +1,217 @@
+// Edits lefthook.yml as text, so that every byte the user wrote stays as it was, and
+// uses the `yaml` Document API to find where to edit and to prove afterwards that the
+// edit means exactly "this job added" (or removed) and nothing else.
+import { isDeepStrictEqual } from 'node:util';
+import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, type YAMLMap } from 'yaml';
+import { AuditHooksError } from '../errors.js';
+import * as messages from '../messages.js';
+
+/** One job audit-hooks adds under a git hook in lefthook.yml. */
+export interface LefthookJob {
+  hook: string;
+  name: string;
+  run: string;
+}
+
+type Plain = Record<string, unknown>;
+
+function parse(text: string, file: string) {
+  const doc = parseDocument(text, { keepSourceTokens: false });
+  const error = doc.errors[0];
+  if (error !== undefined) {
+    const where = error.linePos?.[0];
+    throw new AuditHooksError(
+      messages.configUnparseable(
+        file,
+        where ? `${where.line}:${where.col}` : '',
+        error.message.split('\n')[0] ?? '',
+      ),
+    );
+  }
+  const contents = doc.contents as Node | null;
+  if (contents !== null && !isMap(contents)) {
+    throw new AuditHooksError(
+      messages.configUnparseable(file, '', 'the top level is not a mapping'),
+    );
+  }
+  return { doc, map: contents as YAMLMap | null, value: (doc.toJS() ?? {}) as Plain };
+}
+
+function pairOf(map: YAMLMap | null, key: string): Pair | undefined {
+  return map?.items.find((pair) => isScalar(pair.key) && pair.key.value === key) as
+    | Pair
+    | undefined;
+}
+
+function indentUnit(text: string): string {
+  const match = /^[^\s#][^\n]*:\s*\n( +)\S/m.exec(text);
+  return match?.[1] ?? '  ';
+}
+
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function lineEnd(text: string, offset: number): number {
+  const end = text.indexOf('\n', Math.max(offset - 1, 0));
+  return end === -1 ? text.length : end + 1;
+}
+
+function indentAt(text: string, offset: number): string {
+  const start = lineStart(text, offset);
+  return /^ */.exec(text.slice(start))?.[0] ?? '';
+}
+
+function quote(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function key(value: string): string {
+  return /^[A-Za-z0-9_][A-Za-z0-9 _./-]*$/.test(value) ? value : quote(value);
+}
+
+/** True when lefthook.yml already holds this job (as a `jobs` item or a `commands` key). */
+export function hasJob(value: Plain, job: LefthookJob): boolean {
+  const hook = value[job.hook] as Plain | undefined;
+  if (hook === null || typeof hook !== 'object') return false;
+  const jobs = hook.jobs;
+  if (Array.isArray(jobs) && jobs.some((item) => (item as Plain)?.name === job.name)) return true;
+  const commands = hook.commands as Plain | undefined;
+  return commands !== null && typeof commands === 'object' && job.name in commands;
+}
+
+function expectedWith(value: Plain, job: LefthookJob, style: 'jobs' | 'commands'): Plain {
+  const copy = structuredClone(value);
+  const hook = (copy[job.hook] ?? {}) as Plain;
+  copy[job.hook] = hook;
+  if (style === 'commands') {
+    hook.commands = { ...(hook.commands as Plain), [job.name]: { run: job.run } };
+  } else {
+    hook.jobs = [...((hook.jobs as unknown[]) ?? []), { name: job.name, run: job.run }];
+  }
+  return copy;
+}
+
+/** lefthook.yml text with `job` added; unchanged if it is there already. */
+export function addJob(text: string, job: LefthookJob, file = 'lefthook.yml'): string {
+  const { map, value } = parse(text, file);
+  if (hasJob(value, job)) return text;
+  const unit = indentUnit(text);
+  const hookPair = pairOf(map, job.hook);
+  let result: string;
+  let style: 'jobs' | 'commands' = 'jobs';
+  if (hookPair === undefined) {
+    const base = text === '' || text.endsWith('\n') ? text : `${text}\n`;
+    const gap = base.trim() === '' || base.endsWith('\n\n') ? '' : '\n';
+    result = `${base}${gap}${job.hook}:\n${unit}jobs:\n${unit}${unit}- name: ${key(job.name)}\n${unit}${unit}  run: ${quote(job.run)}\n`;
+  } else if (isMap(hookPair.value)) {
+    const hookMap = hookPair.value;
+    const jobs = pairOf(hookMap, 'jobs');
+    const commands = pairOf(hookMap, 'commands');
+    if (
+      jobs !== undefined &&
+      isSeq(jobs.value) &&
+      jobs.value.items.length > 0 &&
+      !jobs.value.flow
+    ) {
+      const seq = jobs.value;
+      const indent = indentAt(text, (seq.items[0] as Node).range?.[0] ?? 0);
+      const at = lineEnd(text, seq.range?.[1] ?? 0);
+      result = `${text.slice(0, at)}${withNewline(text, at)}${indent}- name: ${key(job.name)}\n${indent}  run: ${quote(job.run)}\n${text.slice(at)}`;
+    } else if (
+      jobs === undefined &&
+      commands !== undefined &&
+      isMap(commands.value) &&
+      !commands.value.flow &&
+      commands.value.items.length > 0
+    ) {
+      style = 'commands';
+      const first = commands.value.items[0] as Pair;
+      const indent = indentAt(text, (first.key as Node).range?.[0] ?? 0);
+      const at = lineEnd(text, commands.value.range?.[1] ?? 0);
+      result = `${text.slice(0, at)}${withNewline(text, at)}${indent}${key(job.name)}:\n${indent}${unit}run: ${quote(job.run)}\n${text.slice(at)}`;
+    } else if (jobs === undefined && !hookMap.flow && hookMap.items.length > 0) {
+      const indent = indentAt(text, ((hookMap.items[0] as Pair).key as Node).range?.[0] ?? 0);
+      const at = lineEnd(text, hookMap.range?.[1] ?? 0);
+      result = `${text.slice(0, at)}${withNewline(text, at)}${indent}jobs:\n${indent}${unit}- name: ${key(job.name)}\n${indent}${unit}  run: ${quote(job.run)}\n${text.slice(at)}`;
+    } else {
+      throw new AuditHooksError(messages.configCannotEdit(file, job.hook, snippet(job, unit)));
+    }
+  } else {
+    throw new AuditHooksError(messages.configCannotEdit(file, job.hook, snippet(job, unit)));
+  }
+  const check = parseDocument(result);
+  if (
+    check.errors.length > 0 ||
+    !isDeepStrictEqual(check.toJS(), expectedWith(value, job, style))
+  ) {
+    throw new AuditHooksError(messages.configCannotEdit(file, job.hook, snippet(job, unit)));
+  }
+  return result;
+}
+
+function withNewline(text: string, at: number): string {
+  return at > 0 && text[at - 1] !== '\n' ? '\n' : '';
+}
+
+function snippet(job: LefthookJob, _unit: string): string {
+  return `a job named ${JSON.stringify(job.name)} under ${job.hook} (see templates/lefthook.yml in the audit-hooks package)`;
+}
+
+/** lefthook.yml text without `job` (and without its hook block if that held nothing else). */
+export function removeJob(text: string, job: LefthookJob, file = 'lefthook.yml'): string {
+  const { map, value } = parse(text, file);
+  if (!hasJob(value, job)) return text;
+  const hookPair = pairOf(map, job.hook) as Pair;
+  const hookMap = hookPair.value as YAMLMap;
+  const expected = structuredClone(value);
+  const expectedHook = expected[job.hook] as Plain;
+  let cut: [number, number];
+  const jobs = pairOf(hookMap, 'jobs');
+  if (jobs !== undefined && isSeq(jobs.value)) {
+    const seq = jobs.value;
+    const item = seq.items.find((node) => isMap(node) && node.get('name') === job.name) as Node;
+    expectedHook.jobs = (expectedHook.jobs as Plain[]).filter((entry) => entry?.name !== job.name);
+    if (seq.items.length === 1) {
+      cut = removalOfPair(text, hookMap, jobs);
+      delete expectedHook.jobs;
+    } else {
+      cut = [lineStart(text, item.range?.[0] ?? 0), lineEnd(text, item.range?.[1] ?? 0)];
+    }
+  } else {
+    const commands = pairOf(hookMap, 'commands') as Pair;
+    const commandsMap = commands.value as YAMLMap;
+    const pair = pairOf(commandsMap, job.name) as Pair;
+    delete (expectedHook.commands as Plain)[job.name];
+    cut =
+      commandsMap.items.length === 1
+        ? removalOfPair(text, hookMap, commands)
+        : [
+            lineStart(text, (pair.key as Node).range?.[0] ?? 0),
+            lineEnd(text, (pair.value as Node).range?.[1] ?? 0),
+          ];
+    if (commandsMap.items.length === 1) delete expectedHook.commands;
+  }
+  if (Object.keys(expectedHook).length === 0) {
+    cut = removalOfPair(text, map as YAMLMap, hookPair);
+    delete expected[job.hook];
+  }
+  let result = text.slice(0, cut[0]) + text.slice(cut[1]);
+  // Our block was appended after one blank line; take that line away with it.
+  if (cut[1] >= text.length && result.endsWith('\n\n')) result = result.slice(0, -1);
+  const check = parseDocument(result);
+  const after = (check.toJS() ?? {}) as Plain;
+  if (check.errors.length > 0 || !isDeepStrictEqual(after, expected)) {
+    throw new AuditHooksError(
+      messages.configCannotEdit(file, job.hook, `remove the job named ${job.name}`),
+    );
+  }
+  return result;
+}
+
+function removalOfPair(text: string, _map: YAMLMap, pair: Pair): [number, number] {
+  const start = lineStart(text, (pair.key as Node).range?.[0] ?? 0);
+  const value = pair.value as Node | null;
+  const end = lineEnd(text, value?.range?.[1] ?? (pair.key as Node).range?.[1] ?? 0);
+  return [start, end];
+}
