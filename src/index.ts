@@ -7,3 +7,11 @@ export {
 } from './history/consolidate.js';
 export { mergeHistory } from './history/merge.js';
 export * from './writer/index.js';
+export {
+  type Action,
+  type InstallOptions,
+  type InstallResult,
+  install,
+  type Manager,
+  uninstall,
+} from '../install.js';

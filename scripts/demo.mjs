@@ -1,0 +1,136 @@
+// `npm run demo`: the whole story in a scratch repository — install, two agent
+// worktrees, three sessions writing side by side, commits that consolidate, a merge
+// without conflicts, and `tail`. Uses the built CLI exactly as a user's hook would.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const bin = join(root, 'dist', 'bin.js');
+const scratch = mkdtempSync(join(tmpdir(), 'audit-hooks-demo-'));
+const repo = join(scratch, 'app');
+const env = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Demo',
+  GIT_AUTHOR_EMAIL: 'demo@example.com',
+  GIT_COMMITTER_NAME: 'Demo',
+  GIT_COMMITTER_EMAIL: 'demo@example.com',
+  NO_COLOR: '1',
+};
+delete env.AUDIT_HOOKS_SESSION;
+
+const step = (text) => console.log(`\n\u25b6 ${text}`);
+const show = (text) => {
+  for (const line of text.trimEnd().split('\n')) if (line !== '') console.log(`  ${line}`);
+};
+const git = (cwd, ...args) =>
+  execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const cli = (cwd, ...args) => execFileSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' });
+// Commits and prints only what audit-hooks said in the post-commit hook.
+const commit = (cwd, message) => {
+  const run = spawnSync('git', ['commit', '-q', '-m', message], { cwd, env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`git commit failed: ${run.stderr}`);
+  const said = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.includes('audit-hooks:'));
+  show(said.map((line) => `(post-commit) ${line.trim()}`).join('\n'));
+};
+
+function session(cwd, id, events) {
+  // One process per agent session, writing while the others write.
+  const script = `
+    const { AuditLog } = await import(${JSON.stringify(join(root, 'dist', 'writer.js'))});
+    const log = new AuditLog({ repoRoot: process.argv[1], sessionId: process.argv[2] });
+    for (const event of JSON.parse(process.argv[3])) {
+      log.log(event);
+      await new Promise((r) => setTimeout(r, 5));
+    }`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, cwd, id, JSON.stringify(events)], {
+      stdio: 'inherit',
+      env,
+    });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`session ${id} failed`))));
+  });
+}
+
+try {
+  step('A repository whose package.json has audit-hooks as a devDependency');
+  mkdirSync(join(repo, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync(bin, join(repo, 'node_modules', '.bin', 'audit-hooks'));
+  git(repo, 'init', '-q', '-b', 'main');
+  writeFileSync(join(repo, '.git', 'info', 'exclude'), 'node_modules/\n');
+  writeFileSync(join(repo, 'README.md'), '# app\n');
+  git(repo, 'add', '.');
+  git(repo, 'commit', '-q', '-m', 'initial');
+  show(`${repo}`);
+
+  step('npx audit-hooks install');
+  show(cli(repo, 'install'));
+  git(repo, 'add', '-A');
+  commit(repo, 'Set up audit-hooks');
+
+  step('Two agents get their own worktrees (post-checkout gives each its logs/active/)');
+  const agentB = join(scratch, 'agent-b');
+  const agentC = join(scratch, 'agent-c');
+  git(repo, 'worktree', 'add', '-q', '-b', 'agent-b', agentB);
+  git(repo, 'worktree', 'add', '-q', '-b', 'agent-c', agentC);
+  show(git(repo, 'worktree', 'list'));
+
+  step('Three sessions write their audit trails side by side, each to its own shard');
+  await Promise.all([
+    session(repo, 'lead-7f3a', [
+      { event: 'prompt', text: 'Split the parser work between two agents' },
+      { event: 'decision', decision: 'agent-b: tokenizer, agent-c: error messages' },
+    ]),
+    session(agentB, 'agent-b-91c2', [
+      { event: 'tool_call', tool: 'Bash', command: 'npm test -- tokenizer' },
+      { event: 'tool_call', tool: 'Edit', file: 'src/tokenizer.ts' },
+      { event: 'decision', decision: 'keep the hand-written lexer' },
+    ]),
+    session(agentC, 'agent-c-04de', [
+      { event: 'tool_call', tool: 'Read', file: 'src/errors.ts' },
+      { event: 'tool_call', tool: 'Edit', file: 'src/errors.ts' },
+      { event: 'model', model: 'claude-sonnet', tokens: 1834 },
+    ]),
+  ]);
+  for (const [name, dir] of [
+    ['app', repo],
+    ['agent-b', agentB],
+    ['agent-c', agentC],
+  ]) {
+    const shards = readdirSync(join(dir, 'logs', 'active')).filter((f) => f.endsWith('.jsonl'));
+    show(`${name}/logs/active: ${shards.join(', ')}`);
+  }
+
+  step('Each agent commits its work; the post-commit hook consolidates its shards');
+  for (const [dir, file] of [
+    [agentB, 'tokenizer.ts'],
+    [agentC, 'errors.ts'],
+    [repo, 'PLAN.md'],
+  ]) {
+    writeFileSync(join(dir, file), `// ${file}\n`);
+    git(dir, 'add', file);
+    commit(dir, `Work on ${file}`);
+    git(dir, 'add', 'logs/history');
+    git(dir, 'commit', '-q', '-m', 'Record the audit trail');
+  }
+  show(`agent-b/logs/active is empty again: ${readdirSync(join(agentB, 'logs', 'active')).filter((f) => f.endsWith('.jsonl')).length === 0}`);
+
+  step('Merge both agents into main: the history partitions merge without conflicts');
+  for (const branch of ['agent-b', 'agent-c']) {
+    git(repo, 'merge', '-q', '--no-edit', branch);
+    show(`git merge ${branch}: merged, no conflict`);
+  }
+  const partitions = readdirSync(join(repo, 'logs', 'history'));
+  const lines = partitions.flatMap((p) =>
+    readFileSync(join(repo, 'logs', 'history', p), 'utf8').trim().split('\n'),
+  );
+  show(`logs/history/${partitions.join(', ')}: ${lines.length} entries, conflict markers: ${lines.some((l) => l.startsWith('<<<<<<<'))}`);
+
+  step('audit-hooks tail -n 8');
+  show(cli(repo, 'tail', '-n', '8'));
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
