@@ -89,3 +89,15 @@ export const installFooter = (
     ? `${PREFIX} installed in ${where}; commit the changed files (git add -A .gitignore .gitattributes logs) so every clone gets them`
     : `${PREFIX} uninstalled from ${where}`;
 };
+
+export const verifyClean = (partitions: number, entries: number) =>
+  `${PREFIX} history is sound: ${partitions} ${partitions === 1 ? 'partition' : 'partitions'}, ${entries} ${entries === 1 ? 'entry' : 'entries'}`;
+
+export const verifyFound = (count: number) =>
+  `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history; run \`audit-hooks verify --fix\` to repair them`;
+
+export const verifyFixed = (count: number, files: readonly string[]) =>
+  `${PREFIX} fixed ${count} ${count === 1 ? 'problem' : 'problems'}; changed ${files.join(', ')}`;
+
+export const verifyRemaining = (count: number) =>
+  `${PREFIX} ${count} ${count === 1 ? 'problem remains' : 'problems remain'} after --fix; inspect logs/history by hand`;
