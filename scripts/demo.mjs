@@ -2,7 +2,15 @@
 // worktrees, three sessions writing side by side, commits that consolidate, a merge
 // without conflicts, and `tail`. Uses the built CLI exactly as a user's hook would.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -28,12 +36,15 @@ const show = (text) => {
 };
 const git = (cwd, ...args) =>
   execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const cli = (cwd, ...args) => execFileSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' });
+const cli = (cwd, ...args) =>
+  execFileSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' });
 // Commits and prints only what audit-hooks said in the post-commit hook.
 const commit = (cwd, message) => {
   const run = spawnSync('git', ['commit', '-q', '-m', message], { cwd, env, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`git commit failed: ${run.stderr}`);
-  const said = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.includes('audit-hooks:'));
+  const said = `${run.stdout}\n${run.stderr}`
+    .split('\n')
+    .filter((line) => line.includes('audit-hooks:'));
   show(said.map((line) => `(post-commit) ${line.trim()}`).join('\n'));
 };
 
@@ -47,11 +58,17 @@ function session(cwd, id, events) {
       await new Promise((r) => setTimeout(r, 5));
     }`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, cwd, id, JSON.stringify(events)], {
-      stdio: 'inherit',
-      env,
-    });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`session ${id} failed`))));
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', script, cwd, id, JSON.stringify(events)],
+      {
+        stdio: 'inherit',
+        env,
+      },
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`session ${id} failed`)),
+    );
   });
 }
 
@@ -116,7 +133,9 @@ try {
     git(dir, 'add', 'logs/history');
     git(dir, 'commit', '-q', '-m', 'Record the audit trail');
   }
-  show(`agent-b/logs/active is empty again: ${readdirSync(join(agentB, 'logs', 'active')).filter((f) => f.endsWith('.jsonl')).length === 0}`);
+  show(
+    `agent-b/logs/active is empty again: ${readdirSync(join(agentB, 'logs', 'active')).filter((f) => f.endsWith('.jsonl')).length === 0}`,
+  );
 
   step('Merge both agents into main: the history partitions merge without conflicts');
   for (const branch of ['agent-b', 'agent-c']) {
@@ -125,9 +144,13 @@ try {
   }
   const partitions = readdirSync(join(repo, 'logs', 'history'));
   const lines = partitions.flatMap((p) =>
-    readFileSync(join(repo, 'logs', 'history', p), 'utf8').trim().split('\n'),
+    readFileSync(join(repo, 'logs', 'history', p), 'utf8')
+      .trim()
+      .split('\n'),
   );
-  show(`logs/history/${partitions.join(', ')}: ${lines.length} entries, conflict markers: ${lines.some((l) => l.startsWith('<<<<<<<'))}`);
+  show(
+    `logs/history/${partitions.join(', ')}: ${lines.length} entries, conflict markers: ${lines.some((l) => l.startsWith('<<<<<<<'))}`,
+  );
 
   step('audit-hooks tail -n 8');
   show(cli(repo, 'tail', '-n', '8'));

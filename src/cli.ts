@@ -44,8 +44,8 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
         return logCommand({
           ...context,
           json,
-          session: stringOption(options, 'session'),
-          event: stringOption(options, 'event'),
+          session: stringOption(options, 'session', argv),
+          event: stringOption(options, 'event', argv),
         });
       }),
     );
@@ -80,6 +80,52 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       }),
     );
 
+  cli
+    .command(
+      'verify',
+      'Check logs/history: parses, in order, each id once, right day, no temp files',
+    )
+    .option(
+      '--fix',
+      'Repair order, duplicates and misplaced entries; quarantine what cannot be parsed',
+    )
+    .option('--json', 'Print the result as JSON')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { verifyCommand } = await import('./commands/verify.js');
+        return verifyCommand({
+          ...context,
+          fix: options.fix === true,
+          json: options.json === true,
+        });
+      }),
+    );
+
+  cli
+    .command('install', 'Set up audit-hooks in every worktree of this repository')
+    .option('--dry-run', 'Print the changes, write nothing')
+    .option('--manager <name>', 'Hook manager: lefthook, husky or git (default: detected)')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { installCommand } = await import('./commands/install.js');
+        return installCommand({
+          ...context,
+          dryRun: options.dryRun === true,
+          manager: stringOption(options, 'manager', argv),
+        });
+      }),
+    );
+
+  cli
+    .command('uninstall', 'Remove what install added, and nothing else')
+    .option('--dry-run', 'Print the changes, write nothing')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { uninstallCommand } = await import('./commands/install.js');
+        return uninstallCommand({ ...context, dryRun: options.dryRun === true });
+      }),
+    );
+
   cli.help();
   cli.version(version());
 
@@ -111,10 +157,27 @@ function report(error: unknown, context: CliContext): number {
   return usage ? 2 : 1;
 }
 
-function stringOption(options: Record<string, unknown>, name: string): string | undefined {
+function stringOption(
+  options: Record<string, unknown>,
+  name: string,
+  argv: readonly string[],
+): string | undefined {
   const value = options[name];
   if (value === undefined) return undefined;
   if (value === true || value === '') throw new UsageError(messages.optionNeedsValue(name));
-  // mri turns numeric-looking values into numbers; ids are strings.
-  return String(Array.isArray(value) ? value.at(-1) : value);
+  // mri turns numeric-looking values into numbers (`--session 0042` would become 42, a
+  // different session); ids are strings, so take the value as it was typed.
+  return rawOptionValue(argv, name) ?? String(Array.isArray(value) ? value.at(-1) : value);
+}
+
+/** The last value given to `--name` (as `--name value` or `--name=value`), before any `--`. */
+function rawOptionValue(argv: readonly string[], name: string): string | undefined {
+  const flag = `--${name}`;
+  let value: string | undefined;
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const arg = argv[i] as string;
+    if (arg === flag) value = argv[i + 1];
+    else if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
+  }
+  return value;
 }

@@ -1,12 +1,5 @@
 // The library: everything the CLI does, as functions that return results or throw.
-export {
-  type ConsolidateOptions,
-  type ConsolidateResult,
-  consolidate,
-  type QuarantinedLine,
-} from './history/consolidate.js';
-export { mergeHistory } from './history/merge.js';
-export * from './writer/index.js';
+
 export {
   type Action,
   type InstallOptions,
@@ -15,3 +8,11 @@ export {
   type Manager,
   uninstall,
 } from '../install.js';
+export {
+  type ConsolidateOptions,
+  type ConsolidateResult,
+  consolidate,
+  type QuarantinedLine,
+} from './history/consolidate.js';
+export { mergeHistory } from './history/merge.js';
+export * from './writer/index.js';

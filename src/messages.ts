@@ -101,3 +101,9 @@ export const verifyFixed = (count: number, files: readonly string[]) =>
 
 export const verifyRemaining = (count: number) =>
   `${PREFIX} ${count} ${count === 1 ? 'problem remains' : 'problems remain'} after --fix; inspect logs/history by hand`;
+
+export const unknownRevision = (rev: string) =>
+  `unknown revision \`${rev}\`: give a commit git knows (HEAD, a branch, a sha) or a full 40-character sha`;
+
+export const historyWalkFailed = (range: string, detail: string) =>
+  `cannot walk the history of ${range} (${detail}); give a range git understands, e.g. main or main~50..main`;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { UsageError } from '../errors.js';
+import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
 import { AuditLog, detectRepoRoot } from '../writer/index.js';
 
@@ -17,15 +17,15 @@ export interface LogCommandOptions {
 /** `audit-hooks log`: appends one entry to the session's shard; silent on success. */
 export async function logCommand(options: LogCommandOptions): Promise<number> {
   const text = options.json ?? (await readStdin(options.stdin));
-  if (text.trim() === '') throw new UsageError(messages.logNeedsEntry);
+  if (text.trim() === '') throw new AuditHooksError(messages.logNeedsEntry);
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(messages.invalidJson((error as Error).message));
+    throw new AuditHooksError(messages.invalidJson((error as Error).message));
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new UsageError(messages.invalidJson('it is not an object'));
+    throw new AuditHooksError(messages.invalidJson('it is not an object'));
   }
   const fields = payload as Record<string, unknown>;
   const payloadSession = typeof fields.session_id === 'string' ? fields.session_id : undefined;
@@ -41,7 +41,7 @@ export async function logCommand(options: LogCommandOptions): Promise<number> {
 }
 
 async function readStdin(stdin: Readable & { isTTY?: boolean }): Promise<string> {
-  if (stdin.isTTY) throw new UsageError(messages.logNeedsEntry);
+  if (stdin.isTTY) throw new AuditHooksError(messages.logNeedsEntry);
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');

@@ -2,6 +2,7 @@
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { detectRepoRoot } from '../writer/index.js';
+import { git } from './git.js';
 
 /** The worktree root above `cwd`: the nearest folder holding a `.git` file or folder. */
 export function findWorktreeRoot(cwd: string): string {
@@ -46,4 +47,44 @@ export function operationInProgress(gitDir: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The full sha of HEAD, read from the git folder (no git process in the hook): a
+ * detached sha, a loose ref or packed-refs. Falls back to `git rev-parse` otherwise.
+ */
+export function readHead(root: string): string | undefined {
+  try {
+    const gitDir = worktreeGitDir(root);
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    if (/^[0-9a-f]{40}$/.test(head)) return head;
+    const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
+    if (ref !== undefined) {
+      const common = commonDir(gitDir);
+      try {
+        const sha = readFileSync(join(common, ref), 'utf8').trim();
+        if (/^[0-9a-f]{40}$/.test(sha)) return sha;
+      } catch {
+        const packed = readFileSync(join(common, 'packed-refs'), 'utf8');
+        const found = packed.split('\n').find((line) => line.endsWith(` ${ref}`));
+        const sha = found?.slice(0, 40);
+        if (sha !== undefined && /^[0-9a-f]{40}$/.test(sha)) return sha;
+      }
+    }
+  } catch {
+    // fall through to git, which knows every ref storage
+  }
+  try {
+    return git(root, ['rev-parse', '--verify', '-q', 'HEAD']);
+  } catch {
+    return undefined; // no commit yet
+  }
+}
+
+function commonDir(gitDir: string): string {
+  try {
+    return resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+  } catch {
+    return gitDir;
+  }
 }

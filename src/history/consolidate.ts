@@ -1,10 +1,21 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findWorktreeRoot, operationInProgress, worktreeGitDir } from '../git/worktree.js';
+import {
+  findWorktreeRoot,
+  operationInProgress,
+  readHead,
+  worktreeGitDir,
+} from '../git/worktree.js';
 import * as messages from '../messages.js';
 import { detectRepoRoot } from '../writer/index.js';
-import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './entry-line.js';
+import {
+  compareEntryLines,
+  type EntryLine,
+  parseLine,
+  partitionDay,
+  toEntryLine,
+} from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { readPartition, writeAtomic } from './partition.js';
 import { ACTIVE, CLAIMED, HISTORY, LOCK, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
@@ -19,6 +30,11 @@ export interface ConsolidateOptions {
   settleMs?: number;
   /** How long to wait for another consolidation of this worktree (ms). */
   lockWaitMs?: number;
+  /**
+   * The commit to stamp on entries that have none (SPEC §13). Hook mode stamps HEAD by
+   * default; pass `false` to stamp nothing.
+   */
+  commit?: string | false;
 }
 
 /** A line that was not a valid entry, moved to `logs/quarantine/`. */
@@ -86,7 +102,12 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     sweepTempFiles(join(root, QUARANTINE));
     claimShards(root);
     const claims = listClaims(root);
-    await consume(root, claims, options.settleMs ?? 250, result);
+    const commit = options.commit ?? (options.hook ? readHead(root) : undefined);
+    const prepare = (record: EntryLine): EntryLine =>
+      commit && record.entry.commit === undefined
+        ? toEntryLine({ ...record.entry, commit })
+        : record;
+    await consume(root, claims, options.settleMs ?? 250, result, prepare);
   } finally {
     lock.release();
   }
@@ -162,6 +183,7 @@ async function consume(
   claims: string[],
   settleMs: number,
   result: ConsolidateResult,
+  prepare: (record: EntryLine) => EntryLine,
 ): Promise<void> {
   const fresh = new Map<string, EntryLine>();
   const origins = new Map<EntryLine, { claim: string; line: number }>();
@@ -208,7 +230,7 @@ async function consume(
     const added: EntryLine[] = [];
     for (const record of records) {
       const old = known.get(record.entry.id);
-      if (old === undefined) added.push(record);
+      if (old === undefined) added.push(prepare(record));
       else if (sameEntry(old, record)) result.duplicates++;
       else {
         // Same id, other content: keep the history's copy, quarantine this one.

@@ -33,6 +33,8 @@ export interface AuditLogOptions {
   logPath?: string;
 }
 
+const ENVELOPE_FIELDS = ['id', 'timestamp', 'session_id', 'seq'] as const;
+
 /** Session ids become file names, so only this shape is accepted (no path traversal). */
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** Longest serialized line accepted, newline included. */
@@ -163,6 +165,8 @@ export class AuditLog {
     const complete = this.envelope(entry);
     const line = serialize(complete);
     this.append(line);
+    // Only now: an entry that was rejected or not written must not consume a number.
+    this.seq += 1;
     return complete;
   }
 
@@ -183,24 +187,25 @@ export class AuditLog {
       );
     }
     const fields = entry as Record<string, unknown>;
-    if ('id' in fields && (typeof fields.id !== 'string' || fields.id === '')) {
+    if (fields.id !== undefined && (typeof fields.id !== 'string' || fields.id === '')) {
       throw new TypeError('An audit entry id must be a non-empty string');
     }
-    if ('timestamp' in fields && !isIsoTimestamp(fields.timestamp)) {
+    if (fields.timestamp !== undefined && !isIsoTimestamp(fields.timestamp)) {
       throw new TypeError(
         `An audit entry timestamp must be an ISO 8601 date-time with an offset, e.g. 2026-11-24T13:33:03.123Z (got ${JSON.stringify(fields.timestamp)})`,
       );
     }
-    const seq = this.seq + 1;
-    const complete: Entry = {
+    const envelope: Entry = {
       id: randomUUID(),
       timestamp: new Date().toISOString(),
       session_id: this.sessionId,
-      seq,
-      ...fields,
+      seq: this.seq + 1,
     };
-    // Only now: a rejected entry must not consume a sequence number.
-    this.seq = seq;
+    const complete: Entry = { ...envelope, ...fields };
+    // A field set to `undefined` is absent once serialized: the envelope fills it.
+    for (const key of ENVELOPE_FIELDS) {
+      if (complete[key] === undefined) (complete as Record<string, unknown>)[key] = envelope[key];
+    }
     return complete;
   }
 

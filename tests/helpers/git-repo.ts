@@ -1,7 +1,7 @@
 // One way to make a throw-away git repository for tests: fixed identity and branch, no
 // signing, no global or system config, removed afterwards.
-import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { execFileSync, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -78,4 +78,107 @@ export function runCli(
     input: options.input ?? '',
     encoding: 'utf8',
   });
+}
+
+/** Small scripts that child processes run (they import the built dist/writer.js). */
+export const FIXTURES = join(ROOT, 'tests', 'fixtures');
+
+/** Runs `tests/fixtures/<script>` with node and waits for it. */
+export function runNode(
+  script: string,
+  args: string[],
+  options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv },
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [join(FIXTURES, script), ...args], {
+    cwd: options.cwd,
+    env: testEnv(options.env),
+    input: options.input ?? '',
+    encoding: 'utf8',
+  });
+}
+
+/** A running fixture that printed `ready …` and waits for {@link StartedNode.go}. */
+export interface StartedNode {
+  /** The rest of the first line, once the script is ready. */
+  ready: Promise<string>;
+  /** Tells the script to start (one line on its stdin). */
+  go(): void;
+  /** The exit code and output, when it exits. */
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/**
+ * Starts `tests/fixtures/<script>`, which must print `ready …` as its first line and then
+ * wait for a line on stdin; so several processes can be released together, with no sleep.
+ */
+export function startNode(
+  script: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): StartedNode {
+  const child = spawn(process.execPath, [join(FIXTURES, script), ...args], {
+    cwd: options.cwd,
+    env: testEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    },
+  );
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      const before = stdout;
+      stdout += chunk;
+      const end = stdout.indexOf('\n');
+      if (before.indexOf('\n') === -1 && end !== -1) {
+        const first = stdout.slice(0, end);
+        if (first.startsWith('ready')) resolve(first.slice('ready'.length).trim());
+        else reject(new Error(`${script} did not get ready: ${first}`));
+      }
+    });
+    done.then(({ code }) =>
+      reject(new Error(`${script} exited (${code}) before ready: ${stderr}`)),
+    );
+  });
+  return {
+    ready,
+    go: () => child.stdin.end('go\n'),
+    done,
+  };
+}
+
+/** The shard files of `root` (`logs/active/*.jsonl`), sorted by name. */
+export function shardFiles(root: string): string[] {
+  const dir = join(root, 'logs', 'active');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+/** Parses a JSONL file strictly: every line must be JSON and the file must end with `\n`. */
+export function readJsonl(file: string): Record<string, unknown>[] {
+  const text = readFileSync(file, 'utf8');
+  if (text === '') return [];
+  if (!text.endsWith('\n')) throw new Error(`${file} does not end with a newline`);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch (error) {
+        throw new Error(`${file}:${index + 1}: ${(error as Error).message}`);
+      }
+    });
 }

@@ -1,0 +1,187 @@
+// The package as users get it (§2): pack the project (the build runs in `prepack`), install
+// the tarball into a fresh project from the registry, and use the bin and both exports.
+// A mistake in `files`, `bin`, `exports`, `engines` or the build is caught here.
+import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, readJsonl, shardFiles, tempDir, testEnv } from '../helpers/git-repo.js';
+
+/** The test environment, without what an enclosing `npm run` or CI would leak into npm. */
+function npmEnv(): NodeJS.ProcessEnv {
+  const env = testEnv();
+  for (const name of Object.keys(env)) {
+    if (/^npm_/i.test(name) || name === 'INIT_CWD') delete env[name];
+  }
+  // lefthook's postinstall skips itself under CI; run it here as on a developer's machine.
+  delete env.CI;
+  return env;
+}
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  input?: string,
+): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, env: npmEnv(), encoding: 'utf8', input: input ?? '' });
+}
+
+function ok(result: SpawnSyncReturns<string>): SpawnSyncReturns<string> {
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
+let work: string;
+let tarball: string;
+let unpacked: string;
+let files: string[];
+let app: string;
+let installOutput: string;
+
+beforeAll(() => {
+  work = tempDir('audit-hooks-e2e-');
+
+  // Pack a copy of the project, so that its `prepack` build runs from the sources without
+  // touching the dist/ that other tests are running.
+  const source = join(work, 'source');
+  cpSync(ROOT, source, {
+    recursive: true,
+    filter: (path) => !/^(node_modules|dist|\.git|logs)$|\.tgz$/.test(basename(path)),
+  });
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+  const packDir = join(work, 'pack');
+  mkdirSync(packDir);
+  ok(run('npm', ['pack', '--pack-destination', packDir], source));
+  const [name] = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
+  tarball = join(packDir, name as string);
+
+  unpacked = join(work, 'unpacked');
+  mkdirSync(unpacked);
+  execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+  files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((path) => path.replace(/^package\//, ''));
+
+  app = join(work, 'app');
+  mkdirSync(app);
+  ok(run('git', ['init', '-q', '-b', 'main'], app));
+  ok(run('git', ['config', 'commit.gpgSign', 'false'], app));
+  ok(run('npm', ['init', '-y'], app));
+  const install = ok(run('npm', ['install', tarball, '--no-audit', '--no-fund'], app));
+  installOutput = `${install.stdout}\n${install.stderr}`;
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed tarball', () => {
+  it('holds the build and templates, and no TypeScript sources but declarations', () => {
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'dist/bin.js', 'dist/writer.js']),
+    );
+    expect(files.filter((path) => /\.ts$/.test(path) && !path.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((path) => /^(src|tests)\//.test(path))).toEqual([]);
+  });
+
+  it('has every file that package.json’s bin and exports name', () => {
+    const pkg = JSON.parse(readFileSync(join(unpacked, 'package', 'package.json'), 'utf8'));
+    const targets: string[] = [...Object.values(pkg.bin as Record<string, string>)];
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string') targets.push(value);
+      else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+    };
+    collect(pkg.exports);
+    expect(targets.length).toBeGreaterThan(4);
+    for (const target of targets) expect(files).toContain(target.replace(/^\.\//, ''));
+  });
+
+  it('builds dist/writer.js with only node: imports (nothing relative, no package)', () => {
+    const code = readFileSync(join(unpacked, 'package', 'dist', 'writer.js'), 'utf8');
+    const specifiers = [
+      ...code.matchAll(/\bfrom\s*["']([^"']+)["']/g),
+      ...code.matchAll(/\bimport\s*["']([^"']+)["']/g),
+      ...code.matchAll(/\bimport\s*\(\s*["'`]([^"'`]+)["'`]\s*\)/g),
+      ...code.matchAll(/require\s*\(\s*["'`]([^"'`]+)["'`]\s*\)/g),
+    ].map((match) => match[1]);
+    expect(specifiers.length).toBeGreaterThan(0);
+    expect(specifiers.filter((specifier) => !specifier?.startsWith('node:'))).toEqual([]);
+  });
+
+  it('has a writer that works vendored: copied alone into another folder', () => {
+    const vendor = join(work, 'vendor');
+    mkdirSync(vendor);
+    cpSync(join(unpacked, 'package', 'dist', 'writer.js'), join(vendor, 'audit-writer.mjs'));
+    const target = join(work, 'vendored-log.jsonl');
+    const script = `import { AuditLog } from './audit-writer.mjs';
+new AuditLog({ logPath: ${JSON.stringify(target)}, sessionId: 'vendored' }).log({ event: 'v' });`;
+    ok(run(process.execPath, ['--input-type=module', '-e', script], vendor));
+    expect(readJsonl(target)).toMatchObject([{ event: 'v', session_id: 'vendored', seq: 1 }]);
+  });
+});
+
+describe('installed from the tarball into a fresh project', () => {
+  it('installs with no EBADENGINE warning', () => {
+    expect(installOutput).not.toMatch(/EBADENGINE/);
+    expect(installOutput).toMatch(/added \d+ packages?/);
+  });
+
+  it('survives lefthook’s postinstall, and commits still work', () => {
+    const commit = run('git', ['commit', '-q', '--allow-empty', '-m', 'after install'], app);
+    expect(commit.stderr).toBe('');
+    expect(commit.status).toBe(0);
+  });
+
+  it('runs the bin: --version', () => {
+    const { version } = JSON.parse(
+      readFileSync(join(app, 'node_modules', 'audit-hooks', 'package.json'), 'utf8'),
+    );
+    const result = ok(run(join(app, 'node_modules', '.bin', 'audit-hooks'), ['--version'], app));
+    expect(result.stdout).toContain(`audit-hooks/${version}`);
+  });
+
+  it('runs the bin: log writes a shard, silently', () => {
+    const result = run(
+      join(app, 'node_modules', '.bin', 'audit-hooks'),
+      ['log', '{"event":"x"}', '--session', 'e2e-cli'],
+      app,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+    const shard = shardFiles(app).find((file) => file.endsWith('_e2e-cli.jsonl'));
+    expect(shard).toBeDefined();
+    expect(readJsonl(shard as string)).toMatchObject([{ event: 'x', session_id: 'e2e-cli' }]);
+  });
+
+  it('imports audit-hooks/writer (and audit-hooks) from an ES module', () => {
+    writeFileSync(
+      join(app, 'use-writer.mjs'),
+      `import { AuditLog } from 'audit-hooks/writer';
+import * as lib from 'audit-hooks';
+const log = new AuditLog({ sessionId: 'e2e-script' });
+const entry = log.log({ event: 'from-script' });
+console.log(JSON.stringify({ shardFile: log.shardFile, id: entry.id, same: lib.AuditLog === AuditLog }));
+`,
+    );
+    const result = ok(run(process.execPath, ['use-writer.mjs'], app));
+    const { shardFile, id, same } = JSON.parse(result.stdout);
+    expect(shardFile).toMatch(new RegExp(`^${app}/logs/active/\\d{8}T\\d{6}_e2e-script\\.jsonl$`));
+    expect(readJsonl(shardFile)).toMatchObject([{ id, event: 'from-script', seq: 1 }]);
+    // The library re-exports the writer module itself, not a second copy of it.
+    expect(same).toBe(true);
+  });
+});

@@ -1,0 +1,94 @@
+// detectRepoRoot (§4) against real git: subfolders, linked worktrees, no repo, no git.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { detectRepoRoot } from '../../src/writer/index.js';
+import { makeRepo, runNode, shardFiles, type TempRepo, tempDir } from '../helpers/git-repo.js';
+
+const cleanups: Array<() => void> = [];
+
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function repo(): TempRepo {
+  const made = makeRepo();
+  cleanups.push(made.cleanup);
+  return made;
+}
+
+function folder(): string {
+  const dir = tempDir('audit-hooks-plain-');
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Runs the built writer's detectRepoRoot in a child process. */
+function detectInChild(
+  dir: string,
+  env: NodeJS.ProcessEnv = {},
+): { root?: string; error?: string; type?: string } {
+  const result = runNode('detect-root.mjs', [dir], { cwd: dir, env });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout);
+}
+
+describe('detectRepoRoot', () => {
+  it('finds the root from a subfolder', () => {
+    const { root } = repo();
+    const sub = join(root, 'packages', 'app', 'src');
+    mkdirSync(sub, { recursive: true });
+    expect(detectRepoRoot(sub)).toBe(root);
+    expect(detectRepoRoot(root)).toBe(root);
+    expect(detectInChild(sub)).toEqual({ root });
+  });
+
+  it('returns a linked worktree’s own root, and the writer shards there', () => {
+    const main = repo();
+    const worktree = join(folder(), 'feature-wt');
+    main.git('worktree', 'add', '-q', '-b', 'feature', worktree);
+    const sub = join(worktree, 'deep', 'er');
+    mkdirSync(sub, { recursive: true });
+
+    expect(detectRepoRoot(sub)).toBe(worktree);
+    expect(detectInChild(sub)).toEqual({ root: worktree });
+
+    const logged = main.cli(['log', '{"event":"in-worktree"}', '--session', 'wt'], { cwd: sub });
+    expect(logged.stderr).toBe('');
+    expect(logged.status).toBe(0);
+    expect(shardFiles(worktree).map((file) => file.split('/').at(-1))).toEqual([
+      expect.stringMatching(/^\d{8}T\d{6}_wt\.jsonl$/),
+    ]);
+    expect(shardFiles(main.root)).toEqual([]);
+  });
+
+  it('ignores GIT_DIR set by a hook for another worktree', () => {
+    const here = repo();
+    const elsewhere = repo();
+    const sub = join(here.root, 'sub');
+    mkdirSync(sub);
+    expect(detectInChild(sub, { GIT_DIR: join(elsewhere.root, '.git') })).toEqual({
+      root: here.root,
+    });
+  });
+
+  it('outside a repository throws an Error saying “Not in a git repository”', () => {
+    const dir = folder();
+    expect(() => detectRepoRoot(dir)).toThrow(Error);
+    expect(() => detectRepoRoot(dir)).toThrow(/Not in a git repository/);
+    expect(detectInChild(dir)).toMatchObject({
+      type: 'Error',
+      error: expect.stringContaining('Not in a git repository'),
+    });
+    expect(existsSync(join(dir, 'logs'))).toBe(false);
+  });
+
+  it('says that git was not found when git is not on PATH', () => {
+    const { root } = repo();
+    const emptyBin = folder();
+    const outcome = detectInChild(root, { PATH: emptyBin });
+    expect(outcome.root).toBeUndefined();
+    expect(outcome.error).toMatch(/git was not found/);
+  });
+});
