@@ -82,21 +82,27 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
 
   cli
     .command(
-      'verify',
+      'verify [range]',
       'Check logs/history: parses, in order, each id once, right day, no temp files',
     )
     .option(
       '--fix',
       'Repair order, duplicates and misplaced entries; quarantine what cannot be parsed',
     )
+    .option('--history', 'Check the commits instead: no committed entry removed or altered')
     .option('--json', 'Print the result as JSON')
     .action(
-      action(async (options: Record<string, unknown>) => {
+      action(async (range: string | undefined, options: Record<string, unknown>) => {
         const { verifyCommand } = await import('./commands/verify.js');
+        if (range !== undefined && options.history !== true) {
+          throw new UsageError(messages.rangeNeedsHistory);
+        }
         return verifyCommand({
           ...context,
           fix: options.fix === true,
           json: options.json === true,
+          history: options.history === true,
+          range: range === undefined ? undefined : String(range),
         });
       }),
     );

@@ -107,3 +107,51 @@ export const unknownRevision = (rev: string) =>
 
 export const historyWalkFailed = (range: string, detail: string) =>
   `cannot walk the history of ${range} (${detail}); give a range git understands, e.g. main or main~50..main`;
+
+export const historyFinding = (finding: {
+  commit: string;
+  file: string;
+  id: string;
+  kind: string;
+  fields?: string[];
+}) =>
+  `${finding.commit.slice(0, 12)} ${finding.file}: entry ${finding.id} ${finding.kind}${finding.fields && finding.fields.length > 0 ? ` (${finding.fields.join(', ')})` : ''}${finding.kind === 'redacted' ? ': a redaction, not tampering' : ''}`;
+
+export const historyClean = (commits: number, redactions: number) =>
+  `${PREFIX} the committed trail only grew: ${commits} ${commits === 1 ? 'commit' : 'commits'} checked${redactions > 0 ? `, ${redactions} ${redactions === 1 ? 'redaction' : 'redactions'}` : ''}, nothing removed or altered`;
+
+export const historyTampered = (commits: number, count: number) =>
+  `${PREFIX} ${count} committed ${count === 1 ? 'entry was' : 'entries were'} removed or altered (${commits} commits checked); restore them from the commit before`;
+
+export const rangeNeedsHistory =
+  'a revision range goes with --history: audit-hooks verify --history main~10..main';
+
+// Reading: tail, follow, status.
+
+export const warning = (message: string) => `${PREFIX} warning: ${message}`;
+
+export const notFollowed = (file: string) =>
+  `skipped ${file}: it is a symbolic link, and audit-hooks never follows links out of logs/ (replace it with the file itself)`;
+
+export const notRegularFile = (file: string) =>
+  `skipped ${file}: it is not a regular file (move it out of logs/)`;
+
+export const unreadable = (file: string, code: string) =>
+  `cannot read ${file} (${code}); showing the rest (check its permissions)`;
+
+export const invalidLines = (
+  file: string,
+  count: number,
+  first: { line?: number; problem: string },
+  history: boolean,
+) =>
+  `${file}: skipped ${count} ${count === 1 ? 'line that is' : 'lines that are'} not a valid entry (${first.line === undefined ? '' : `line ${first.line}: `}${first.problem}); ${history ? 'run `audit-hooks verify` to find and fix them' : 'the next consolidation moves them to logs/quarantine/'}`;
+
+export const badCount = (value: string) =>
+  `-n ${JSON.stringify(value)} is not a number of entries: use a whole number, e.g. -n 20 (0 shows all)`;
+
+export const badSince = (value: string) =>
+  `--since ${JSON.stringify(value)} is not a time: use an ISO time (2026-11-24, 2026-11-24T13:00, 2026-11-24T13:00:00Z) or a duration such as 30s, 15m, 2h, 7d, 2w`;
+
+export const followWatchFailed = (dir: string, code: string) =>
+  `cannot watch ${dir} (${code}); checking it every few hundred milliseconds instead`;
