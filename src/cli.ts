@@ -108,6 +108,19 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     );
 
   cli
+    .command(
+      'show <rev>',
+      'Print the entries consolidated by a commit (any revision git understands)',
+    )
+    .option('--json', 'Print the entries as JSON lines')
+    .action(
+      action(async (rev: string, options: Record<string, unknown>) => {
+        const { showCommand } = await import('./commands/show.js');
+        return showCommand({ ...context, rev: String(rev), json: options.json === true });
+      }),
+    );
+
+  cli
     .command('install', 'Set up audit-hooks in every worktree of this repository')
     .option('--dry-run', 'Print the changes, write nothing')
     .option('--manager <name>', 'Hook manager: lefthook, husky or git (default: detected)')

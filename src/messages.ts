@@ -155,3 +155,6 @@ export const badSince = (value: string) =>
 
 export const followWatchFailed = (dir: string, code: string) =>
   `cannot watch ${dir} (${code}); checking it every few hundred milliseconds instead`;
+
+export const showHeader = (commit: string, count: number) =>
+  `${PREFIX} ${count} ${count === 1 ? 'entry' : 'entries'} consolidated by commit ${commit}`;

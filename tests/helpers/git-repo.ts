@@ -54,7 +54,12 @@ export interface TempRepo {
 export function makeRepo(options: { commit?: boolean } = {}): TempRepo {
   const root = tempDir();
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: root, env: testEnv(), encoding: 'utf8' }).trim();
+    execFileSync('git', args, {
+      cwd: root,
+      env: testEnv(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
   git('init', '-q', '-b', 'main');
   git('config', 'commit.gpgSign', 'false');
   if (options.commit !== false) git('commit', '-q', '--allow-empty', '-m', 'initial');
