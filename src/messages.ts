@@ -61,6 +61,9 @@ export const unknownManager = (name: string) =>
 export const lefthookHooksPath = (hooksPath: string) =>
   `core.hooksPath is set to ${hooksPath}, where lefthook refuses to install: use --manager husky (if husky set it) or --manager git, or unset core.hooksPath`;
 
+export const installNotInRepository = (cwd: string, verb: 'install' | 'uninstall') =>
+  `not in a git repository: ${cwd}; run \`audit-hooks ${verb}\` in a folder of the repository (or \`git init\` first)`;
+
 export const installHeader = (
   verb: 'install' | 'uninstall',
   manager: string,
@@ -131,7 +134,7 @@ export const rangeNeedsHistory =
 export const warning = (message: string) => `${PREFIX} warning: ${message}`;
 
 export const notFollowed = (file: string) =>
-  `skipped ${file}: it is a symbolic link, and audit-hooks never follows links out of logs/ (replace it with the file itself)`;
+  `skipped ${file}: it is a symbolic link, and audit-hooks never follows links out of logs/ (put the real file or folder there instead)`;
 
 export const notRegularFile = (file: string) =>
   `skipped ${file}: it is not a regular file (move it out of logs/)`;
@@ -145,7 +148,7 @@ export const invalidLines = (
   first: { line?: number; problem: string },
   history: boolean,
 ) =>
-  `${file}: skipped ${count} ${count === 1 ? 'line that is' : 'lines that are'} not a valid entry (${first.line === undefined ? '' : `line ${first.line}: `}${first.problem}); ${history ? 'run `audit-hooks verify` to find and fix them' : 'the next consolidation moves them to logs/quarantine/'}`;
+  `${file}: skipped ${count} ${count === 1 ? 'line that is not a valid entry' : 'lines that are not valid entries'} (${first.line === undefined ? '' : `line ${first.line}: `}${first.problem}); ${history ? 'run `audit-hooks verify` to find and fix them' : 'the next consolidation moves them to logs/quarantine/'}`;
 
 export const badCount = (value: string) =>
   `-n ${JSON.stringify(value)} is not a number of entries: use a whole number, e.g. -n 20 (0 shows all)`;
@@ -153,8 +156,109 @@ export const badCount = (value: string) =>
 export const badSince = (value: string) =>
   `--since ${JSON.stringify(value)} is not a time: use an ISO time (2026-11-24, 2026-11-24T13:00, 2026-11-24T13:00:00Z) or a duration such as 30s, 15m, 2h, 7d, 2w`;
 
-export const followWatchFailed = (dir: string, code: string) =>
-  `cannot watch ${dir} (${code}); checking it every few hundred milliseconds instead`;
+export const lefthookNotRunning = (hooksDir: string) =>
+  `lefthook is not installed in ${hooksDir}: run \`npx lefthook install\` (or \`npx audit-hooks install\`)`;
+
+export const huskyNotRunning = (hooksPath: string | undefined) =>
+  hooksPath === undefined
+    ? 'core.hooksPath is not set, so git does not run husky’s hooks: run `npx husky` (or `npx audit-hooks install`)'
+    : `core.hooksPath is ${hooksPath}, where husky’s hook runner is missing: run \`npx husky\` (or \`npx audit-hooks install\`)`;
+
+export const gitHookNotExecutable =
+  'the hook is not executable, so git skips it: run `chmod +x` on it (or `npx audit-hooks install`)';
+
+const count = (n: number, one: string, many: string) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+const STATUS_LABEL_WIDTH = 20;
+
+/** One `label  value` row of a worktree's status. */
+export const statusRow = (label: string, value: string) =>
+  `  ${label.padEnd(STATUS_LABEL_WIDTH)}${value}`;
+
+/** Continuation line under a status row. */
+export const statusDetail = (text: string) => `  ${' '.repeat(STATUS_LABEL_WIDTH)}  ${text}`;
+
+export const STATUS_LABELS = {
+  hooks: 'hooks',
+  shards: 'live shards',
+  quarantine: 'quarantine',
+  history: 'history',
+  last: 'last consolidation',
+} as const;
+
+export const statusHeader = (worktrees: number) =>
+  `${PREFIX} status of ${count(worktrees, 'worktree', 'worktrees')}`;
+
+export const statusWorktree = (
+  path: string,
+  branch: string | undefined,
+  current: boolean,
+  exists: boolean,
+) =>
+  `${path}${branch === undefined ? ' (detached HEAD)' : ` [${branch}]`}${current ? ' (this worktree)' : ''}${exists ? '' : ' — folder missing: run `git worktree prune` if it was deleted'}`;
+
+const hookSetup = (manager: string, file: string) =>
+  manager === 'lefthook' ? `lefthook (post-commit job in ${file})` : `${manager} (${file})`;
+
+export const hooksInstalled = (setups: ReadonlyArray<{ manager: string; file: string }>) =>
+  `installed: ${setups.map((setup) => hookSetup(setup.manager, setup.file)).join('; ')}`;
+
+export const hooksNotRunning = (manager: string, file: string, note: string) =>
+  `NOT RUNNING: ${hookSetup(manager, file)} is set up, but ${note}`;
+
+export const hooksNotInstalled = 'not installed: run `npx audit-hooks install`';
+
+export const shardsSummary = (shards: number, entries: number, claimed: number) =>
+  shards === 0
+    ? 'none'
+    : `${count(shards, 'shard', 'shards')}, ${count(entries, 'entry', 'entries')}${claimed === 0 ? '' : ` (${count(claimed, 'shard', 'shards')} being consolidated right now)`}`;
+
+export const shardDetail = (file: string, entries: number, width: number) =>
+  `${file.padEnd(width)}  ${count(entries, 'entry', 'entries')}`;
+
+export const moreShards = (more: number) => `… and ${count(more, 'more shard', 'more shards')}`;
+
+export const quarantineSummary = (files: number, lines: number) =>
+  lines === 0
+    ? 'none'
+    : `${count(lines, 'line', 'lines')} in ${count(files, 'file', 'files')} under logs/quarantine/: inspect those files, then fix or delete them`;
+
+export const historySummary = (
+  partitions: number,
+  entries: number,
+  bytes: number,
+  firstDay: string | undefined,
+  lastDay: string | undefined,
+) =>
+  partitions === 0
+    ? 'empty (nothing consolidated yet)'
+    : `${count(entries, 'entry', 'entries')} in ${count(partitions, 'partition', 'partitions')} (${firstDay === lastDay ? firstDay : `${firstDay} … ${lastDay}`}), ${megabytes(bytes)}`;
+
+const megabytes = (bytes: number) =>
+  bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+
+export const lastConsolidation = (when: string | undefined, ago: string) =>
+  when === undefined ? 'never' : `${when} (${ago})`;
+
+export const ago = (ms: number) => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return 'just now';
+  const m = Math.round(s / 60);
+  if (m < 60) return `${count(m, 'minute', 'minutes')} ago`;
+  const h = Math.round(m / 60);
+  if (h < 48) return `${count(h, 'hour', 'hours')} ago`;
+  return `${count(Math.round(h / 24), 'day', 'days')} ago`;
+};
 
 export const showHeader = (commit: string, count: number) =>
   `${PREFIX} ${count} ${count === 1 ? 'entry' : 'entries'} consolidated by commit ${commit}`;
+
+export const redactConfigInvalid = (file: string, problem: string) =>
+  `invalid redaction config in ${file}: ${problem}; fix it and run again (see "Redaction" in the README)`;
+
+export const scanClean = (files: number, entries: number, where: string) =>
+  `${PREFIX} no secrets found in ${where} (${files} ${files === 1 ? 'partition' : 'partitions'}, ${entries} ${entries === 1 ? 'entry' : 'entries'})`;
+
+export const scanFound = (count: number, lines: number, where: string) =>
+  `${PREFIX} ${count} ${count === 1 ? 'secret' : 'secrets'} on ${lines} ${lines === 1 ? 'line' : 'lines'} of ${where}: rotate ${count === 1 ? 'it' : 'them'} first (earlier commits keep ${count === 1 ? 'it' : 'them'}), then run \`audit-hooks verify --fix\` to redact the files and commit`;

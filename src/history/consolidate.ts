@@ -100,14 +100,19 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   try {
     sweepTempFiles(join(root, HISTORY));
     sweepTempFiles(join(root, QUARANTINE));
+    // Secrets never cross into git (§12); a bad configuration stops us before any claim.
+    const { worktreeRedactor } = await import('../redact/redactor.js');
+    const redact = worktreeRedactor(root);
     claimShards(root);
     const claims = listClaims(root);
     const commit = options.commit ?? (options.hook ? readHead(root) : undefined);
-    const prepare = (record: EntryLine): EntryLine =>
-      commit && record.entry.commit === undefined
-        ? toEntryLine({ ...record.entry, commit })
-        : record;
-    await consume(root, claims, options.settleMs ?? 250, result, prepare);
+    const prepare = (record: EntryLine): EntryLine => {
+      const redacted = redact(record);
+      return commit && redacted.entry.commit === undefined
+        ? toEntryLine({ ...redacted.entry, commit })
+        : redacted;
+    };
+    await consume(root, claims, options.settleMs ?? 250, result, prepare, redact);
   } finally {
     lock.release();
   }
@@ -184,6 +189,7 @@ async function consume(
   settleMs: number,
   result: ConsolidateResult,
   prepare: (record: EntryLine) => EntryLine,
+  redact: (record: EntryLine) => EntryLine,
 ): Promise<void> {
   const fresh = new Map<string, EntryLine>();
   const origins = new Map<EntryLine, { claim: string; line: number }>();
@@ -230,8 +236,10 @@ async function consume(
     const added: EntryLine[] = [];
     for (const record of records) {
       const old = known.get(record.entry.id);
-      if (old === undefined) added.push(prepare(record));
-      else if (sameEntry(old, record)) result.duplicates++;
+      const ready = prepare(record);
+      if (old === undefined) added.push(ready);
+      // The history copy went through the same redaction (maybe with older rules).
+      else if (sameEntry(redact(old), ready)) result.duplicates++;
       else {
         // Same id, other content: keep the history's copy, quarantine this one.
         const origin = origins.get(record) as { claim: string; line: number };
@@ -276,8 +284,8 @@ async function consume(
 // are the same entry when all else is equal.
 function sameEntry(a: EntryLine, b: EntryLine): boolean {
   if (a.line === b.line) return true;
-  const { commit: _a, ...restA } = a.entry;
-  const { commit: _b, ...restB } = b.entry;
+  const { commit: _a, redacted: _ra, ...restA } = a.entry;
+  const { commit: _b, redacted: _rb, ...restB } = b.entry;
   return JSON.stringify(restA) === JSON.stringify(restB);
 }
 

@@ -1,5 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadRedactionRules } from '../redact/config.js';
+import { type RedactionRules, redactEntry } from '../redact/redact.js';
+import { redactor } from '../redact/redactor.js';
 import { detectRepoRoot } from '../writer/index.js';
 import {
   compareEntryLines,
@@ -17,8 +20,6 @@ export interface VerifyOptions {
   cwd?: string;
   /** Repair order, duplicates and misplaced entries; quarantine unparseable lines. */
   fix?: boolean;
-  /** Applied to every entry that `fix` writes (redaction at the git boundary). */
-  transform?: (line: EntryLine) => EntryLine;
 }
 
 /** One problem in the history, at `file:line` (line 0: the file as a whole). */
@@ -49,14 +50,16 @@ interface Located {
 /** Checks (and with `fix`, repairs) every partition of `logs/history/` (SPEC §11). */
 export async function verify(options: VerifyOptions = {}): Promise<VerifyResult> {
   const root = detectRepoRoot(options.cwd ?? process.cwd());
-  if (!options.fix) return check(root);
+  // Secrets are findings too, and --fix redacts them like consolidation would (§12).
+  const rules = loadRedactionRules(root);
+  if (!options.fix) return check(root, rules);
   mkdirSync(join(root, 'logs', 'active'), { recursive: true });
   const lock = await acquireLock(join(root, LOCK));
   try {
-    const result = check(root);
+    const result = check(root, rules);
     if (result.findings.length === 0) return result;
-    await repair(root, result, options.transform);
-    return { ...result, remaining: check(root).findings };
+    await repair(root, result, redactor(rules));
+    return { ...result, remaining: check(root, rules).findings };
   } finally {
     lock.release();
   }
@@ -71,7 +74,7 @@ function names(dir: string): string[] {
   }
 }
 
-function check(root: string): VerifyResult {
+function check(root: string, rules: RedactionRules): VerifyResult {
   const findings: Finding[] = [];
   const firstSeen = new Map<string, string>();
   let partitions = 0;
@@ -115,6 +118,15 @@ function check(root: string): VerifyResult {
       if (previous !== undefined && compareEntryLines(previous, record) > 0) {
         findings.push({ file, line, problem: 'out of order (sorts before the line above)' });
       }
+      if (rules.enabled) {
+        for (const secret of redactEntry(record.entry, rules).findings) {
+          findings.push({
+            file,
+            line,
+            problem: `unredacted secret (${secret.rule} at ${secret.path})`,
+          });
+        }
+      }
       previous = record;
     });
   }
@@ -124,7 +136,7 @@ function check(root: string): VerifyResult {
 async function repair(
   root: string,
   result: VerifyResult,
-  transform: ((line: EntryLine) => EntryLine) | undefined,
+  transform: (line: EntryLine) => EntryLine,
 ): Promise<void> {
   const byDay = new Map<string, Located[]>();
   const seen = new Map<string, string>();
@@ -154,7 +166,7 @@ async function repair(
         return;
       }
       seen.set(parsed.record.entry.id, text);
-      const record = transform ? transform(parsed.record) : parsed.record;
+      const record = transform(parsed.record);
       const day = partitionDay(record);
       const list = byDay.get(day) ?? [];
       list.push({ record, file, line: index + 1 });
