@@ -56,7 +56,7 @@ describe('redaction at the git boundary', () => {
       input: { password: '[REDACTED:key]', max_tokens: 4096 },
       commit_sha: leaky.commit_sha,
     });
-    expect(JSON.stringify(entry?.input)).toMatch(/"Authorization":"Bearer \[REDACTED:/);
+    expect(JSON.stringify(entry?.input)).toMatch(/"Authorization":"\[REDACTED:key\]"/);
     expect(entry?.redacted).toEqual(expect.arrayContaining(['command', 'input.password']));
     expect(repo.cli(['scan']).status).toBe(0);
     expect(repo.cli(['verify']).status).toBe(0);
