@@ -121,6 +121,52 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     );
 
   cli
+    .command('tail', 'Show the latest entries of the history and the live shards, oldest first')
+    .option('-n, --lines <count>', 'How many entries (default 10; 0 = all)')
+    .option('-f, --follow', 'Keep running and print new entries as they are written')
+    .option('--json', 'Print the entries as JSON lines (for jq)')
+    .option('--session <id>', 'Only this session’s entries')
+    .option('--since <time>', 'Only entries since an ISO time or a duration (15m, 2h, 7d)')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { tailCommand } = await import('./commands/tail.js');
+        return tailCommand({
+          ...context,
+          n: options.lines,
+          follow: options.follow === true,
+          json: options.json === true,
+          session: stringOption(options, 'session', argv),
+          since: stringOption(options, 'since', argv),
+        });
+      }),
+    );
+
+  cli
+    .command('status', 'Per worktree: hooks, live shards, quarantine, history')
+    .option('--json', 'Print the status as JSON')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { statusCommand } = await import('./commands/status.js');
+        return statusCommand({ ...context, json: options.json === true });
+      }),
+    );
+
+  cli
+    .command('scan', 'Report secrets already committed in logs/history (file:line, rule, path)')
+    .option('--rev <rev>', 'Scan logs/history as committed in <rev> instead of the working tree')
+    .option('--json', 'Print the result as JSON')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { scanCommand } = await import('./commands/scan.js');
+        return scanCommand({
+          ...context,
+          rev: stringOption(options, 'rev', argv),
+          json: options.json === true,
+        });
+      }),
+    );
+
+  cli
     .command('install', 'Set up audit-hooks in every worktree of this repository')
     .option('--dry-run', 'Print the changes, write nothing')
     .option('--manager <name>', 'Hook manager: lefthook, husky or git (default: detected)')

@@ -15,4 +15,40 @@ export {
   type QuarantinedLine,
 } from './history/consolidate.js';
 export { mergeHistory } from './history/merge.js';
+export {
+  type EntryHandler,
+  type FollowOptions,
+  follow,
+} from './read/follow.js';
+export type { ReadWarning, WarningHandler } from './read/read-warning.js';
+export {
+  type HookSetup,
+  type ShardStatus,
+  type StatusOptions,
+  type StatusResult,
+  status,
+  type WorktreeStatus,
+} from './read/status.js';
+export { type TailOptions, tail } from './read/tail.js';
+export {
+  CONFIG_FILE,
+  compileRedactConfig,
+  loadRedactionRules,
+  type RedactConfig,
+} from './redact/config.js';
+export {
+  applyRedaction,
+  DEFAULT_REDACTION_RULES,
+  type Redaction,
+  type RedactionFinding,
+  type RedactionRules,
+  redactEntry,
+} from './redact/redact.js';
+export {
+  findSecrets,
+  type ScanFinding,
+  type ScanOptions,
+  type ScanResult,
+  scanHistory,
+} from './redact/scan.js';
 export * from './writer/index.js';

@@ -1,0 +1,50 @@
+import { readSync } from 'node:fs';
+
+/** Bytes read from disk at a time when reading a file backwards. */
+export const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The lines of an open file from the last to the first, without their `\n` (empty lines
+ * skipped). Reads fixed-size chunks at decreasing offsets, so a caller that stops early
+ * pays only for what it consumed, however large the file.
+ */
+export function* linesBackward(
+  fd: number,
+  size: number,
+  chunkBytes: number = CHUNK_BYTES,
+): Generator<Buffer, void, undefined> {
+  const buffer = Buffer.allocUnsafe(chunkBytes);
+  // The end of a line whose start lies in a chunk not read yet.
+  let carry: Buffer = Buffer.alloc(0);
+  let position = size;
+  while (position > 0) {
+    const length = Math.min(chunkBytes, position);
+    position -= length;
+    readFully(fd, buffer, length, position);
+    let end = length;
+    for (let i = buffer.lastIndexOf(0x0a, end - 1); i !== -1 && end > 0; ) {
+      // The buffer is reused for the next chunk: each line is a copy.
+      const line = Buffer.concat([buffer.subarray(i + 1, end), carry]);
+      carry = Buffer.alloc(0);
+      if (line.length > 0) yield line;
+      end = i;
+      i = end === 0 ? -1 : buffer.lastIndexOf(0x0a, end - 1);
+    }
+    carry = Buffer.concat([buffer.subarray(0, end), carry]);
+  }
+  if (carry.length > 0) yield carry;
+}
+
+function readFully(fd: number, buffer: Buffer, length: number, position: number): void {
+  let done = 0;
+  while (done < length) {
+    const read = readSync(fd, buffer, done, length - done, position + done);
+    // The file shrank under us (it was replaced by rename, so this fd still sees the
+    // old content; a truncation in place is not something audit-hooks ever does).
+    if (read === 0) {
+      buffer.fill(0x0a, done, length);
+      return;
+    }
+    done += read;
+  }
+}
