@@ -127,6 +127,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     .option('--json', 'Print the entries as JSON lines (for jq)')
     .option('--session <id>', 'Only this session’s entries')
     .option('--since <time>', 'Only entries since an ISO time or a duration (15m, 2h, 7d)')
+    .option('--commit <rev>', 'Only the entries consolidated by this commit')
     .action(
       action(async (options: Record<string, unknown>) => {
         const { tailCommand } = await import('./commands/tail.js');
@@ -137,6 +138,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
           json: options.json === true,
           session: stringOption(options, 'session', argv),
           since: stringOption(options, 'since', argv),
+          commit: stringOption(options, 'commit', argv),
         });
       }),
     );

@@ -262,3 +262,6 @@ export const scanClean = (files: number, entries: number, where: string) =>
 
 export const scanFound = (count: number, lines: number, where: string) =>
   `${PREFIX} ${count} ${count === 1 ? 'secret' : 'secrets'} on ${lines} ${lines === 1 ? 'line' : 'lines'} of ${where}: rotate ${count === 1 ? 'it' : 'them'} first (earlier commits keep ${count === 1 ? 'it' : 'them'}), then run \`audit-hooks verify --fix\` to redact the files and commit`;
+
+export const commitWithFollow =
+  '--commit cannot be combined with --follow: a commit’s entries are already all there';

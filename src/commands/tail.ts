@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
-import { AuditHooksError } from '../errors.js';
+import { AuditHooksError, UsageError } from '../errors.js';
+import { resolveCommit } from '../history/show.js';
 import * as messages from '../messages.js';
 import { createLayout, formatEntry, type Layout, useColor } from '../read/format-entry.js';
 import { parseSince } from '../read/parse-since.js';
 import type { ReadWarning } from '../read/read-warning.js';
 import { tailRecords } from '../read/tail.js';
-import type { Entry } from '../writer/index.js';
+import { detectRepoRoot, type Entry } from '../writer/index.js';
 
 /** Options of {@link tailCommand}. */
 export interface TailCommandOptions {
@@ -19,6 +20,8 @@ export interface TailCommandOptions {
   json?: boolean;
   session?: string | undefined;
   since?: string | undefined;
+  /** A revision: only the entries its post-commit consolidation stamped. */
+  commit?: string | undefined;
 }
 
 // Output goes out in pieces of about this size: one write per line is slow for -n 0.
@@ -40,7 +43,20 @@ export async function tailCommand(options: TailCommandOptions): Promise<number> 
   });
   const onWarning = (warning: ReadWarning) =>
     options.stderr.write(`${messages.warning(warning.message)}\n`);
-  const read = { cwd: options.cwd, n, session: options.session, since: options.since, onWarning };
+  if (options.commit !== undefined && options.follow)
+    throw new UsageError(messages.commitWithFollow);
+  const commit =
+    options.commit === undefined
+      ? undefined
+      : resolveCommit(detectRepoRoot(options.cwd), options.commit);
+  const read = {
+    cwd: options.cwd,
+    n,
+    session: options.session,
+    since: options.since,
+    commit,
+    onWarning,
+  };
   const printer = new Printer(out, options);
 
   if (!options.follow) {

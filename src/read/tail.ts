@@ -16,6 +16,8 @@ export interface TailOptions {
   session?: string | undefined;
   /** Only entries at or after this time: a Date, or `--since` text (`15m`, `2h`, ISO time). */
   since?: Date | string | undefined;
+  /** Only entries stamped with this full commit sha by the post-commit hook (§13). */
+  commit?: string | undefined;
   /** Told about each unreadable or invalid file that was skipped (the rest is still read). */
   onWarning?: WarningHandler;
 }
@@ -51,7 +53,9 @@ export interface EntryFilter {
 }
 
 /** The filter for `--session` and `--since`. */
-export function entryFilter(options: Pick<TailOptions, 'session' | 'since'>): EntryFilter {
+export function entryFilter(
+  options: Pick<TailOptions, 'session' | 'since' | 'commit'>,
+): EntryFilter {
   const since =
     options.since === undefined
       ? undefined
@@ -59,11 +63,13 @@ export function entryFilter(options: Pick<TailOptions, 'session' | 'since'>): En
         ? options.since.getTime()
         : parseSince(options.since);
   const session = options.session;
+  const commit = options.commit;
   return {
     since,
     accepts: (record) =>
       (since === undefined || record.instant >= since) &&
-      (session === undefined || record.entry.session_id === session),
+      (session === undefined || record.entry.session_id === session) &&
+      (commit === undefined || record.entry.commit === commit),
   };
 }
 

@@ -92,6 +92,22 @@ describe('entries know their commit', () => {
     expect(pendingEntries(worktree).map((e) => e.event)).toEqual(['during-rebase']);
     expect(showJson(worktree, consolidatedByMore).entries.map((e) => e.event)).toEqual(['pending']);
     expect(showJson(worktree, featureCommit).entries.map((e) => e.event)).toEqual(['built']);
+
+    // tail --commit filters the same way; show prints for people by default.
+    const tailed = repo.cli(['tail', '--commit', consolidatedByMore, '--json'], { cwd: worktree });
+    expect(
+      tailed.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).event),
+    ).toEqual(['pending']);
+    const human = repo.cli(['show', consolidatedByMore], { cwd: worktree });
+    expect(human.stdout).toMatch(
+      new RegExp(
+        `^audit-hooks: 1 entry consolidated by commit ${consolidatedByMore}\\n\\S+\\s+feat-s\\s+event=pending`,
+      ),
+    );
+    expect(repo.cli(['tail', '--commit', 'HEAD', '--follow']).status).toBe(2);
   });
 
   it('says clearly when the revision is unknown', () => {
