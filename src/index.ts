@@ -15,6 +15,18 @@ export {
   type QuarantinedLine,
 } from './history/consolidate.js';
 export { mergeHistory } from './history/merge.js';
+export { entriesOfCommit, resolveCommit, showCommit } from './history/show.js';
+export {
+  type Finding,
+  type VerifyOptions,
+  type VerifyResult,
+  verify,
+} from './history/verify.js';
+export {
+  type HistoryCheck,
+  type HistoryFinding,
+  verifyHistory,
+} from './history/verify-history.js';
 export {
   type EntryHandler,
   type FollowOptions,
