@@ -30,6 +30,8 @@ const env = {
 };
 delete env.AUDIT_HOOKS_SESSION;
 
+// A fake GitHub token, assembled here so no credential-shaped string sits in the source.
+const fakeToken = ['ghp', '_', 'Demo7kq2ZxW9mLp4TvB8nYc3HsJ6dFa1QeU'].join('');
 const step = (text) => console.log(`\n\u25b6 ${text}`);
 const show = (text) => {
   for (const line of text.trimEnd().split('\n')) if (line !== '') console.log(`  ${line}`);
@@ -97,17 +99,19 @@ try {
 
   step('Three sessions write their audit trails side by side, each to its own shard');
   await Promise.all([
-    session(repo, 'lead-7f3a', [
+    session(repo, 'lead', [
       { event: 'prompt', text: 'Split the parser work between two agents' },
       { event: 'decision', decision: 'agent-b: tokenizer, agent-c: error messages' },
     ]),
-    session(agentB, 'agent-b-91c2', [
+    session(agentB, 'agent-b', [
       { event: 'tool_call', tool: 'Bash', command: 'npm test -- tokenizer' },
       { event: 'tool_call', tool: 'Edit', file: 'src/tokenizer.ts' },
       { event: 'decision', decision: 'keep the hand-written lexer' },
     ]),
-    session(agentC, 'agent-c-04de', [
+    session(agentC, 'agent-c', [
       { event: 'tool_call', tool: 'Read', file: 'src/errors.ts' },
+      // A secret an agent pasted into a command: it stays in the local shard only.
+      { event: 'tool_call', tool: 'Bash', command: `GH_TOKEN=${fakeToken} gh pr create` },
       { event: 'tool_call', tool: 'Edit', file: 'src/errors.ts' },
       { event: 'model', model: 'claude-sonnet', tokens: 1834 },
     ]),
@@ -122,6 +126,7 @@ try {
   }
 
   step('Each agent commits its work; the post-commit hook consolidates its shards');
+  const workCommits = {};
   for (const [dir, file] of [
     [agentB, 'tokenizer.ts'],
     [agentC, 'errors.ts'],
@@ -130,12 +135,30 @@ try {
     writeFileSync(join(dir, file), `// ${file}\n`);
     git(dir, 'add', file);
     commit(dir, `Work on ${file}`);
+    workCommits[file] = git(dir, 'rev-parse', 'HEAD').trim();
     git(dir, 'add', 'logs/history');
     git(dir, 'commit', '-q', '-m', 'Record the audit trail');
   }
   show(
     `agent-b/logs/active is empty again: ${readdirSync(join(agentB, 'logs', 'active')).filter((f) => f.endsWith('.jsonl')).length === 0}`,
   );
+
+  step('The secret agent-c pasted never reached git: consolidation redacted it');
+  const leaked = readdirSync(join(agentC, 'logs', 'history'))
+    .flatMap((p) =>
+      readFileSync(join(agentC, 'logs', 'history', p), 'utf8')
+        .trim()
+        .split('\n'),
+    )
+    .map((line) => JSON.parse(line))
+    .find((entry) => entry.tool === 'Bash');
+  show(`command:  ${leaked.command}`);
+  show(`redacted: ${JSON.stringify(leaked.redacted)}`);
+
+  step(
+    `audit-hooks show ${workCommits['tokenizer.ts'].slice(0, 12)}  (what agent-b's commit consolidated)`,
+  );
+  show(cli(agentB, 'show', workCommits['tokenizer.ts']));
 
   step('Merge both agents into main: the history partitions merge without conflicts');
   for (const branch of ['agent-b', 'agent-c']) {
@@ -152,8 +175,11 @@ try {
     `logs/history/${partitions.join(', ')}: ${lines.length} entries, conflict markers: ${lines.some((l) => l.startsWith('<<<<<<<'))}`,
   );
 
-  step('audit-hooks tail -n 8');
-  show(cli(repo, 'tail', '-n', '8'));
+  step('audit-hooks tail -n 9');
+  show(cli(repo, 'tail', '-n', '9'));
+
+  step('audit-hooks verify --history  (the committed trail only ever grew)');
+  show(cli(repo, 'verify', '--history'));
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
