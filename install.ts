@@ -9,13 +9,15 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  rmdirSync,
   statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { AuditHooksError } from './src/errors.js';
 import { git, gitMaybe, listWorktrees } from './src/git/git.js';
 import {
@@ -46,6 +48,7 @@ export interface InstallOptions {
 export type Action =
   | { kind: 'write'; path: string; content: string; mode?: number; summary: string }
   | { kind: 'delete'; path: string; summary: string }
+  | { kind: 'rmdir'; path: string; summary: string }
   | { kind: 'rename'; from: string; to: string; summary: string }
   | { kind: 'git-config'; key: string; value: string | undefined; summary: string }
   | { kind: 'run'; file: string; args: string[]; cwd: string; summary: string };
@@ -65,18 +68,23 @@ const GITATTRIBUTES_LINES = ['logs/history/*.jsonl merge=audit-hooks'];
 const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
 const MERGE_DRIVER_NAME = 'audit-hooks: union of history partitions by id';
 const CHAINED = '.pre-audit-hooks';
+const HOOKS = ['post-commit', 'post-checkout'] as const;
 
 const JOBS: readonly LefthookJob[] = [
   { hook: 'post-commit', name: 'audit-hooks', run: CONSOLIDATE_COMMAND },
   { hook: 'post-checkout', name: 'audit-hooks', run: CHECKOUT_COMMAND },
 ];
-// A foreign post-commit hook that `lefthook install` renamed to post-commit.old never
-// runs again; this job keeps it running.
-const CHAIN_JOB: LefthookJob = {
-  hook: 'post-commit',
-  name: 'audit-hooks: previous post-commit hook',
-  run: 'h="$(git rev-parse --path-format=absolute --git-path hooks/post-commit.old)"; [ ! -x "$h" ] || "$h" "$@"',
-};
+// A foreign hook that `lefthook install` renamed to <hook>.old never runs again (git-lfs
+// installs post-commit and post-checkout hooks, for one); this job keeps it running, with
+// git's arguments ({0}).
+function chainJob(hook: string): LefthookJob {
+  return {
+    hook,
+    name: `audit-hooks: previous ${hook} hook`,
+    run: `h="$(git rev-parse --path-format=absolute --git-path hooks/${hook}.old)"; [ ! -x "$h" ] || "$h" {0}`,
+  };
+}
+const CHAIN_JOBS: readonly LefthookJob[] = HOOKS.map(chainJob);
 
 interface Repo {
   root: string;
@@ -86,8 +94,14 @@ interface Repo {
   hooksPath: string | undefined;
 }
 
-function readRepo(cwd: string): Repo {
-  const root = detectRepoRoot(cwd);
+function readRepo(cwd: string, verb: 'install' | 'uninstall'): Repo {
+  let root: string;
+  try {
+    root = detectRepoRoot(cwd);
+  } catch (error) {
+    if (!(error as Error).message.startsWith('Not in a git repository')) throw error;
+    throw new AuditHooksError(messages.installNotInRepository(cwd, verb));
+  }
   const worktrees = listWorktrees(root)
     .filter((worktree) => !worktree.bare && existsSync(worktree.path))
     .map((worktree) => worktree.path);
@@ -136,12 +150,14 @@ function readText(path: string): string | undefined {
   }
 }
 
+// What `lefthook install` writes calls `lefthook run <hook>` (through `call_lefthook` in
+// lefthook 1 and 2); a user's own hook that merely mentions lefthook is not one.
 function isLefthookStub(text: string | undefined): boolean {
-  return text !== undefined && text.includes('lefthook');
+  return text !== undefined && /\bcall_lefthook\b|\blefthook run\b/.test(text);
 }
 
 function isOurGitHook(text: string | undefined): boolean {
-  return text !== undefined && text.includes('written by `audit-hooks install`');
+  return text?.includes('written by `audit-hooks install`') === true;
 }
 
 function detectManager(
@@ -167,18 +183,21 @@ function detectManager(
 
 /** Sets up audit-hooks in every worktree of the repository containing `cwd`. */
 export async function install(options: InstallOptions = {}): Promise<InstallResult> {
-  const repo = readRepo(options.cwd ?? process.cwd());
+  const repo = readRepo(options.cwd ?? process.cwd(), 'install');
   const { manager, reason } = detectManager(repo, options.manager);
   const actions: Action[] = [];
   const say = (path: string, what: string) => `${label(repo, path)}: ${what}`;
 
-  const postCommit = join(repo.hooksDir, 'post-commit');
-  const postCommitText = readText(postCommit);
-  const foreignPostCommit =
-    (postCommitText !== undefined &&
-      !isLefthookStub(postCommitText) &&
-      !isOurGitHook(postCommitText)) ||
-    existsSync(`${postCommit}.old`);
+  // Hooks that `lefthook install` will rename to <hook>.old (or already did).
+  const foreignHooks = HOOKS.filter((hook) => {
+    const path = join(repo.hooksDir, hook);
+    const text = readText(path);
+    return (
+      (text !== undefined && !isLefthookStub(text) && !isOurGitHook(text)) ||
+      existsSync(`${path}.old`)
+    );
+  });
+  const chainJobs = CHAIN_JOBS.filter((job) => foreignHooks.some((hook) => hook === job.hook));
 
   if (manager === 'lefthook' && repo.hooksPath !== undefined) {
     throw new AuditHooksError(messages.lefthookHooksPath(repo.hooksPath));
@@ -200,14 +219,11 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
       );
       const file = existing ?? join(worktree, 'lefthook.yml');
       const text = readText(file);
-      const jobs = foreignPostCommit ? [CHAIN_JOB, ...JOBS] : JOBS;
-      let next: string;
-      if (text === undefined) {
-        next = renderLefthookTemplate();
-        if (foreignPostCommit) next = addJob(next, CHAIN_JOB, label(repo, file));
-      } else {
-        next = jobs.reduce((acc, job) => addJob(acc, job, label(repo, file)), text);
-      }
+      // A file install creates has the audit-hooks jobs already (from the template).
+      const next = (text === undefined ? chainJobs : [...chainJobs, ...JOBS]).reduce(
+        (acc, job) => addJob(acc, job, label(repo, file)),
+        text ?? renderLefthookTemplate(),
+      );
       if (next !== text) {
         actions.push({
           kind: 'write',
@@ -262,40 +278,42 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
     const installed = ['post-commit', 'post-checkout'].every((hook) =>
       isLefthookStub(readText(join(repo.hooksDir, hook))),
     );
-    if (!installed || (postCommitText !== undefined && !isLefthookStub(postCommitText))) {
+    if (!installed) {
       actions.push({
         kind: 'run',
         file: process.execPath,
         args: [lefthookBin(), 'install'],
         cwd: repo.main,
-        summary: `lefthook install: install the git hooks into ${label(repo, repo.hooksDir)}${foreignPostCommit ? ' (the existing post-commit hook keeps running, as post-commit.old)' : ''}`,
+        summary: `lefthook install: install the git hooks into ${label(repo, repo.hooksDir)}${foreignHooks.map((hook) => `; the existing ${hook} hook keeps running, as ${hook}.old`).join('')}`,
       });
     }
   }
   if (manager === 'git') {
-    for (const [hook, command] of [
-      ['post-commit', CONSOLIDATE_COMMAND],
-      ['post-checkout', CHECKOUT_COMMAND],
-    ] as const) {
-      const path = join(repo.hooksDir, hook);
-      const text = readText(path);
-      const ours = renderGitHook(hook, command);
-      if (text === ours) continue;
-      if (text !== undefined && !isOurGitHook(text)) {
+    for (const dir of gitHookDirs(repo)) {
+      for (const [hook, command] of [
+        ['post-commit', CONSOLIDATE_COMMAND],
+        ['post-checkout', CHECKOUT_COMMAND],
+      ] as const) {
+        const path = join(dir, hook);
+        const text = readText(path);
+        const ours = renderGitHook(hook, command);
+        if (text === ours) continue;
+        if (text !== undefined && !isOurGitHook(text)) {
+          actions.push({
+            kind: 'rename',
+            from: path,
+            to: `${path}${CHAINED}`,
+            summary: say(path, `keep the existing hook as ${hook}${CHAINED}; it still runs first`),
+          });
+        }
         actions.push({
-          kind: 'rename',
-          from: path,
-          to: `${path}${CHAINED}`,
-          summary: say(path, `keep the existing hook as ${hook}${CHAINED}; it still runs first`),
+          kind: 'write',
+          path,
+          content: ours,
+          mode: 0o755,
+          summary: say(path, 'write the audit-hooks hook'),
         });
       }
-      actions.push({
-        kind: 'write',
-        path,
-        content: ours,
-        mode: 0o755,
-        summary: say(path, 'write the audit-hooks hook'),
-      });
     }
   }
 
@@ -305,17 +323,30 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
 
 /** Removes what {@link install} added, and nothing else. */
 export async function uninstall(options: InstallOptions = {}): Promise<InstallResult> {
-  const repo = readRepo(options.cwd ?? process.cwd());
+  const repo = readRepo(options.cwd ?? process.cwd(), 'uninstall');
   const { manager, reason } = detectManager(repo, options.manager);
   const actions: Action[] = [];
   const say = (path: string, what: string) => `${label(repo, path)}: ${what}`;
   const lefthookTemplate = renderLefthookTemplate();
+  const allJobs = [...CHAIN_JOBS, ...JOBS];
+  const templateWithoutJobs = allJobs.reduce((acc, job) => removeJob(acc, job), lefthookTemplate);
   const remainingHooks = new Set<string>();
+  let lefthookConfigRemains = false;
 
   for (const worktree of repo.worktrees) {
-    const gitkeep = join(worktree, 'logs', 'active', '.gitkeep');
-    if (readText(gitkeep) === '')
+    const active = join(worktree, 'logs', 'active');
+    const gitkeep = join(active, '.gitkeep');
+    if (readText(gitkeep) === '') {
       actions.push({ kind: 'delete', path: gitkeep, summary: say(gitkeep, 'delete') });
+      // The folders install created, if nothing else is in them.
+      if (listDir(active).length === 1) {
+        actions.push({ kind: 'rmdir', path: active, summary: say(active, 'delete (empty)') });
+        const logs = dirname(active);
+        if (listDir(logs).length === 1) {
+          actions.push({ kind: 'rmdir', path: logs, summary: say(logs, 'delete (empty)') });
+        }
+      }
+    }
     editLines(actions, say, join(worktree, '.gitignore'), (text) =>
       removeLines(text ?? '', GITIGNORE_LINES),
     );
@@ -325,16 +356,15 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
     for (const file of LEFTHOOK_FILES.map((name) => join(worktree, name))) {
       const text = readText(file);
       if (text === undefined) continue;
-      let next = [CHAIN_JOB, ...JOBS].reduce(
-        (acc, job) => removeJob(acc, job, label(repo, file)),
-        text,
-      );
-      if (
-        text === lefthookTemplate ||
-        next ===
-          removeJob(removeJob(lefthookTemplate, JOBS[0] as LefthookJob), JOBS[1] as LefthookJob)
-      )
-        next = '';
+      // The reverse of the order install added them in.
+      let next = [...allJobs]
+        .reverse()
+        .reduce((acc, job) => removeJob(acc, job, label(repo, file)), text);
+      if (text === lefthookTemplate || next === templateWithoutJobs) next = '';
+      if (next !== '') lefthookConfigRemains = true;
+      if (worktree === repo.main && next !== '') {
+        for (const hook of HOOKS) if (hasHook(next, hook)) remainingHooks.add(hook);
+      }
       if (next === text) continue;
       actions.push(
         next === ''
@@ -346,12 +376,8 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
               summary: say(file, 'remove the audit-hooks jobs'),
             },
       );
-      if (worktree === repo.main && next !== '') {
-        for (const hook of ['post-commit', 'post-checkout'])
-          if (next.includes(`${hook}:`)) remainingHooks.add(hook);
-      }
     }
-    for (const hook of ['post-commit', 'post-checkout']) {
+    for (const hook of HOOKS) {
       editLines(actions, say, join(worktree, '.husky', hook), (text) =>
         removeLines(text ?? '', [CONSOLIDATE_COMMAND, CHECKOUT_COMMAND]),
       );
@@ -367,30 +393,71 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
     });
   }
 
-  for (const hook of ['post-commit', 'post-checkout']) {
-    const path = join(repo.hooksDir, hook);
-    const text = readText(path);
-    const ownedByUs = isOurGitHook(text) || (isLefthookStub(text) && !remainingHooks.has(hook));
-    if (!ownedByUs) continue;
-    actions.push({ kind: 'delete', path, summary: say(path, 'delete the hook install added') });
-    for (const previous of [`${path}${CHAINED}`, `${path}.old`]) {
-      if (existsSync(previous)) {
-        actions.push({
-          kind: 'rename',
-          from: previous,
-          to: path,
-          summary: say(
-            path,
-            `restore the hook that was there before (${relative(repo.hooksDir, previous)})`,
-          ),
-        });
-        break;
+  // With no lefthook config left, the lefthook hooks (and its checksum) were install's.
+  const lefthookHooks = lefthookConfigRemains
+    ? []
+    : listDir(repo.hooksDir).filter(
+        (name) =>
+          !/\.(old|sample)$/.test(name) &&
+          !name.endsWith(CHAINED) &&
+          !(HOOKS as readonly string[]).includes(name) &&
+          isLefthookStub(readText(join(repo.hooksDir, name))),
+      );
+  for (const dir of gitHookDirs(repo)) {
+    for (const hook of [...HOOKS, ...(dir === repo.hooksDir ? lefthookHooks : [])]) {
+      const path = join(dir, hook);
+      const text = readText(path);
+      const ownedByUs = isOurGitHook(text) || (isLefthookStub(text) && !remainingHooks.has(hook));
+      if (!ownedByUs) continue;
+      actions.push({ kind: 'delete', path, summary: say(path, 'delete the hook install added') });
+      for (const previous of [`${path}${CHAINED}`, `${path}.old`]) {
+        if (existsSync(previous)) {
+          actions.push({
+            kind: 'rename',
+            from: previous,
+            to: path,
+            summary: say(
+              path,
+              `restore the hook that was there before (${relative(dir, previous)})`,
+            ),
+          });
+          break;
+        }
       }
     }
+  }
+  const checksum = join(
+    git(repo.main, ['rev-parse', '--path-format=absolute', '--git-common-dir']),
+    'info',
+    'lefthook.checksum',
+  );
+  if (!lefthookConfigRemains && existsSync(checksum)) {
+    actions.push({ kind: 'delete', path: checksum, summary: say(checksum, 'delete (lefthook’s)') });
   }
 
   if (!options.dryRun) apply(actions);
   return { manager, reason, worktrees: repo.worktrees, actions, dryRun: options.dryRun === true };
+}
+
+function hasHook(lefthookYml: string, hook: string): boolean {
+  const value = parse(lefthookYml) as Record<string, unknown> | null;
+  return value !== null && typeof value === 'object' && value[hook] != null;
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+}
+
+// Where the plain-git hooks go. A relative core.hooksPath is relative to each worktree
+// (git runs hooks from the worktree's root), so every worktree needs its own.
+function gitHookDirs(repo: Repo): string[] {
+  if (repo.hooksPath === undefined || isAbsolute(repo.hooksPath)) return [repo.hooksDir];
+  return [...new Set(repo.worktrees.map((worktree) => resolve(worktree, repo.hooksPath ?? '')))];
 }
 
 function editLines(
@@ -478,6 +545,9 @@ function apply(actions: readonly Action[]): void {
         break;
       case 'delete':
         unlinkSync(action.path);
+        break;
+      case 'rmdir':
+        rmdirSync(action.path);
         break;
       case 'rename':
         renameSync(action.from, action.to);

@@ -2,10 +2,12 @@
 // per commit): in this worktree's node_modules, then the main worktree's (a linked
 // worktree often has none), then on PATH (a global install for a non-Node repo).
 
+// `|| :` inside each `$(…)`: husky runs hook files with `sh -e`, where a failing
+// assignment at the end of an `||` list would end the hook before it could say anything.
 const FIND =
   'b=node_modules/.bin/audit-hooks; ' +
-  '[ -x "$b" ] || b="$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null)/../node_modules/.bin/audit-hooks"; ' +
-  '[ -x "$b" ] || b="$(command -v audit-hooks)"';
+  '[ -x "$b" ] || b="$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || :)/../node_modules/.bin/audit-hooks"; ' +
+  '[ -x "$b" ] || b="$(command -v audit-hooks || :)"';
 
 /** The consolidation command of the post-commit hook: never fails the commit, but says so. */
 export const CONSOLIDATE_COMMAND = `${FIND}; if [ -n "$b" ]; then "$b" consolidate --hook; else echo "audit-hooks: warning: did not consolidate (audit-hooks not found: npm i -D audit-hooks, or npm i -g audit-hooks)" >&2; fi`;

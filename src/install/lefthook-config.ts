@@ -1,6 +1,11 @@
 // Edits lefthook.yml as text, so that every byte the user wrote stays as it was, and
 // uses the `yaml` Document API to find where to edit and to prove afterwards that the
 // edit means exactly "this job added" (or removed) and nothing else.
+//
+// Removal is the exact inverse of addition, so uninstall gives back the user's bytes: a
+// new hook block goes after one blank line, which removal takes away again; and a file
+// without a final newline keeps having none (the added text goes before the end instead
+// of after it), which removal recognises.
 import { isDeepStrictEqual } from 'node:util';
 import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, type YAMLMap } from 'yaml';
 import { AuditHooksError } from '../errors.js';
@@ -24,7 +29,7 @@ function parse(text: string, file: string) {
       messages.configUnparseable(
         file,
         where ? `${where.line}:${where.col}` : '',
-        error.message.split('\n')[0] ?? '',
+        (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''),
       ),
     );
   }
@@ -100,10 +105,17 @@ export function addJob(text: string, job: LefthookJob, file = 'lefthook.yml'): s
   const hookPair = pairOf(map, job.hook);
   let result: string;
   let style: 'jobs' | 'commands' = 'jobs';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   if (hookPair === undefined) {
-    const base = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-    const gap = base.trim() === '' || base.endsWith('\n\n') ? '' : '\n';
-    result = `${base}${gap}${job.hook}:\n${unit}jobs:\n${unit}${unit}- name: ${key(job.name)}\n${unit}${unit}  run: ${quote(job.run)}\n`;
+    const block = [
+      `${job.hook}:`,
+      `${unit}jobs:`,
+      `${unit}${unit}- name: ${key(job.name)}`,
+      `${unit}${unit}  run: ${quote(job.run)}`,
+    ].join(eol);
+    if (text === '') result = `${block}${eol}`;
+    else if (text.endsWith('\n')) result = `${text}${eol}${block}${eol}`;
+    else result = `${text}${eol}${eol}${block}`;
   } else if (isMap(hookPair.value)) {
     const hookMap = hookPair.value;
     const jobs = pairOf(hookMap, 'jobs');
@@ -117,7 +129,10 @@ export function addJob(text: string, job: LefthookJob, file = 'lefthook.yml'): s
       const seq = jobs.value;
       const indent = indentAt(text, (seq.items[0] as Node).range?.[0] ?? 0);
       const at = lineEnd(text, seq.range?.[1] ?? 0);
-      result = `${text.slice(0, at)}${withNewline(text, at)}${indent}- name: ${key(job.name)}\n${indent}  run: ${quote(job.run)}\n${text.slice(at)}`;
+      result = insertLines(text, at, eol, [
+        `${indent}- name: ${key(job.name)}`,
+        `${indent}  run: ${quote(job.run)}`,
+      ]);
     } else if (
       jobs === undefined &&
       commands !== undefined &&
@@ -129,11 +144,18 @@ export function addJob(text: string, job: LefthookJob, file = 'lefthook.yml'): s
       const first = commands.value.items[0] as Pair;
       const indent = indentAt(text, (first.key as Node).range?.[0] ?? 0);
       const at = lineEnd(text, commands.value.range?.[1] ?? 0);
-      result = `${text.slice(0, at)}${withNewline(text, at)}${indent}${key(job.name)}:\n${indent}${unit}run: ${quote(job.run)}\n${text.slice(at)}`;
+      result = insertLines(text, at, eol, [
+        `${indent}${key(job.name)}:`,
+        `${indent}${unit}run: ${quote(job.run)}`,
+      ]);
     } else if (jobs === undefined && !hookMap.flow && hookMap.items.length > 0) {
       const indent = indentAt(text, ((hookMap.items[0] as Pair).key as Node).range?.[0] ?? 0);
       const at = lineEnd(text, hookMap.range?.[1] ?? 0);
-      result = `${text.slice(0, at)}${withNewline(text, at)}${indent}jobs:\n${indent}${unit}- name: ${key(job.name)}\n${indent}${unit}  run: ${quote(job.run)}\n${text.slice(at)}`;
+      result = insertLines(text, at, eol, [
+        `${indent}jobs:`,
+        `${indent}${unit}- name: ${key(job.name)}`,
+        `${indent}${unit}  run: ${quote(job.run)}`,
+      ]);
     } else {
       throw new AuditHooksError(messages.configCannotEdit(file, job.hook, snippet(job, unit)));
     }
@@ -150,8 +172,13 @@ export function addJob(text: string, job: LefthookJob, file = 'lefthook.yml'): s
   return result;
 }
 
-function withNewline(text: string, at: number): string {
-  return at > 0 && text[at - 1] !== '\n' ? '\n' : '';
+// `at` is a line start, or the end of a file without a final newline: then the lines go
+// before that end, so the file still has no final newline.
+function insertLines(text: string, at: number, eol: string, lines: string[]): string {
+  if (at >= text.length && text !== '' && !text.endsWith('\n')) {
+    return `${text}${eol}${lines.join(eol)}`;
+  }
+  return `${text.slice(0, at)}${lines.join(eol)}${eol}${text.slice(at)}`;
 }
 
 function snippet(job: LefthookJob, _unit: string): string {
@@ -192,13 +219,23 @@ export function removeJob(text: string, job: LefthookJob, file = 'lefthook.yml')
           ];
     if (commandsMap.items.length === 1) delete expectedHook.commands;
   }
-  if (Object.keys(expectedHook).length === 0) {
+  const ownBlock = Object.keys(expectedHook).length === 0;
+  if (ownBlock) {
     cut = removalOfPair(text, map as YAMLMap, hookPair);
     delete expected[job.hook];
   }
-  let result = text.slice(0, cut[0]) + text.slice(cut[1]);
-  // Our block was appended after one blank line; take that line away with it.
-  if (cut[1] >= text.length && result.endsWith('\n\n')) result = result.slice(0, -1);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  let start = cut[0];
+  if (cut[1] >= text.length && !text.endsWith('\n') && start > 0) {
+    // At the end of a file without a final newline, addJob put the line break before
+    // the lines it added: take it away with them (and the blank line before a block).
+    start -= eol.length;
+    if (ownBlock && start > 0 && text[start - 1] === '\n') start -= eol.length;
+  } else if (ownBlock && isBlankLineBefore(text, start)) {
+    // A hook block of its own came after one blank line: take that line away too.
+    start -= eol.length;
+  }
+  const result = text.slice(0, start) + text.slice(cut[1]);
   const check = parseDocument(result);
   const after = (check.toJS() ?? {}) as Plain;
   if (check.errors.length > 0 || !isDeepStrictEqual(after, expected)) {
@@ -207,6 +244,13 @@ export function removeJob(text: string, job: LefthookJob, file = 'lefthook.yml')
     );
   }
   return result;
+}
+
+/** True when the line that ends right before `at` (a line start) is empty. */
+function isBlankLineBefore(text: string, at: number): boolean {
+  if (at === 0 || text[at - 1] !== '\n') return false;
+  const end = text[at - 2] === '\r' ? at - 2 : at - 1;
+  return end === 0 || text[end - 1] === '\n';
 }
 
 function removalOfPair(text: string, _map: YAMLMap, pair: Pair): [number, number] {

@@ -1,6 +1,6 @@
 // The §5 invariants under concurrency and crashes: real processes, real kills.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consolidate } from '../../src/history/consolidate.js';

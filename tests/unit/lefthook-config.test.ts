@@ -64,7 +64,7 @@ describe('lefthook.yml edits', () => {
       }
       expect(addJob(added, job)).toBe(added);
       const removed = removeJob(added, job);
-      expect(removed).toBe(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+      expect(removed).toBe(text);
     });
   }
 
@@ -77,6 +77,35 @@ describe('lefthook.yml edits', () => {
   it('refuses a top level that is not a mapping', () => {
     expect(() => addJob('- a\n- b\n', job)).toThrow(/the top level is not a mapping/);
   });
+
+  // What install adds and uninstall removes: both jobs (and the chain job after a foreign
+  // hook), removed in either order; every byte of the user's file comes back.
+  const jobs: LefthookJob[] = [
+    { hook: 'post-commit', name: 'audit-hooks: previous post-commit hook', run: 'h=1' },
+    job,
+    { hook: 'post-checkout', name: 'audit-hooks', run: 'mkdir -p logs/active' },
+  ];
+  const moreCases: Record<string, string> = {
+    ...cases,
+    'ends with a blank line': 'pre-commit:\n  jobs:\n    - run: true\n\n',
+    'only a newline': '\n',
+    CRLF: 'pre-commit:\r\n  jobs:\r\n    - run: true\r\n',
+    'CRLF, no final newline': 'pre-commit:\r\n  jobs:\r\n    - run: true',
+    'post-commit jobs, no final newline': 'post-commit:\n  jobs:\n    - name: n\n      run: x',
+    'post-commit commands, no final newline': 'post-commit:\n  commands:\n    n:\n      run: x',
+    'post-commit settings, no final newline': 'post-commit:\n  parallel: true',
+  };
+  for (const [name, text] of Object.entries(moreCases)) {
+    for (const added of [jobs.slice(1), jobs]) {
+      it(`removes ${added.length} jobs in either order, byte for byte: ${name}`, () => {
+        const full = added.reduce((acc, each) => addJob(acc, each), text);
+        if (text.includes('\r\n')) expect(full.replaceAll('\r\n', '')).not.toContain('\n');
+        expect(full.endsWith('\n')).toBe(text === '' || text.endsWith('\n'));
+        expect([...added].reverse().reduce((acc, each) => removeJob(acc, each), full)).toBe(text);
+        expect(added.reduce((acc, each) => removeJob(acc, each), full)).toBe(text);
+      });
+    }
+  }
 
   it('leaves a file without the job unchanged on removal', () => {
     const text = 'pre-commit:\n  jobs:\n    - run: true\n';

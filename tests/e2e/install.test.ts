@@ -1,0 +1,181 @@
+// SPEC §7–§8 as a user meets them: the packed tarball installed from the registry into a
+// fresh project (lefthook's postinstall runs `lefthook install`: CI is unset), then
+// `npx audit-hooks install` with lefthook, with husky, and with plain git hooks. In each:
+// two linked worktrees (one added before install, one after), sessions logging in all
+// three, commits that consolidate, and merges of the branches with no conflict.
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/git-repo.js';
+import { historyEntries } from '../helpers/history.js';
+import { ok, packProject, projectWith, run } from '../helpers/pack.js';
+
+let work: string;
+let template: string;
+const started = Date.now();
+
+beforeAll(() => {
+  work = tempDir('audit-hooks-e2e-install-');
+  const tarball = packProject(work);
+  // One real `npm install` of the tarball; the other scenarios copy its node_modules.
+  template = join(work, 'template');
+  projectWith(template, tarball);
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+  process.stderr.write(`e2e install: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+});
+
+const git = (cwd: string, ...args: string[]) => ok(run('git', args, cwd)).stdout.trim();
+
+/** A new project folder with the template's package files and node_modules, not its .git. */
+function copyProject(name: string): string {
+  const dir = join(work, name);
+  for (const file of ['package.json', 'package-lock.json', 'node_modules']) {
+    cpSync(join(template, file), join(dir, file), { recursive: true, verbatimSymlinks: true });
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'commit.gpgSign', 'false');
+  // What lefthook's postinstall did in the template, done here for this repository.
+  ok(run(join(dir, 'node_modules', '.bin', 'lefthook'), ['install'], dir));
+  return dir;
+}
+
+/** `git add -A && git commit`; the whole output, hooks included. */
+function commit(cwd: string, message: string): string {
+  ok(run('git', ['add', '-A'], cwd));
+  const result = ok(run('git', ['commit', '-q', '-m', message], cwd));
+  return `${result.stdout}${result.stderr}`;
+}
+
+function shards(root: string): string[] {
+  return readdirSync(join(root, 'logs', 'active')).filter((name) => name.endsWith('.jsonl'));
+}
+
+function events(root: string): string[] {
+  return historyEntries(root)
+    .map((entry) => String(entry.event))
+    .sort();
+}
+
+interface Scenario {
+  app: string;
+  worktrees: [string, string, string];
+  installOutput: string;
+}
+
+/**
+ * The flow every manager shares: commit the project, add worktree wt1, install, commit the
+ * install, add worktree wt2 (after install), log from a session in each worktree (the
+ * linked ones through the main worktree's bin), commit in each: history in, shards gone.
+ */
+function scenario(
+  app: string,
+  installArgs: string[],
+  afterWt2: (wt2: string) => void = () => {},
+): Scenario {
+  writeFileSync(join(app, '.gitignore'), 'node_modules/\n');
+  commit(app, 'init');
+  const wt1 = `${app}-wt1`;
+  const wt2 = `${app}-wt2`;
+  git(app, 'worktree', 'add', '-q', '-b', 'wt1', wt1);
+
+  const install = ok(run('npx', ['audit-hooks', 'install', ...installArgs], app));
+  commit(app, 'install audit-hooks');
+  git(app, 'worktree', 'add', '-q', '-b', 'wt2', wt2);
+  afterWt2(wt2);
+
+  const bin = join(app, 'node_modules', '.bin', 'audit-hooks');
+  const worktrees: [string, string, string] = [app, wt1, wt2];
+  worktrees.forEach((worktree, i) => {
+    expect(existsSync(join(worktree, 'logs', 'active'))).toBe(true);
+    for (const n of [1, 2]) {
+      ok(
+        run(bin, ['log', JSON.stringify({ event: `wt${i}-${n}` }), '--session', `s${i}`], worktree),
+      );
+    }
+    expect(shards(worktree)).toHaveLength(1);
+    // What the session produced, committed with its trail.
+    writeFileSync(join(worktree, `work-wt${i}.txt`), `wt${i}\n`);
+    expect(commit(worktree, `work in wt${i}`)).toMatch(
+      /audit-hooks: consolidated 2 entries from 1 shard into logs\/history\/\d{4}-\d\d-\d\d\.jsonl/,
+    );
+    // Consolidation wrote the history after that commit; the next commit records it.
+    commit(worktree, `audit trail of wt${i}`);
+    expect(git(worktree, 'status', '--porcelain')).toBe('');
+    expect(events(worktree)).toEqual([`wt${i}-1`, `wt${i}-2`]);
+    expect(shards(worktree)).toEqual([]);
+  });
+  return { app, worktrees, installOutput: `${install.stdout}${install.stderr}` };
+}
+
+/** Merges wt1's and main's branches into wt2: no conflict, the union of every entry. */
+function mergeAll({ worktrees: [, , wt2] }: Scenario): void {
+  const before = historyEntries(wt2).length;
+  for (const branch of ['wt1', 'main']) {
+    const merged = ok(run('git', ['merge', '--no-edit', branch], wt2));
+    expect(`${merged.stdout}${merged.stderr}`).not.toMatch(/CONFLICT/);
+  }
+  expect(git(wt2, 'status', '--porcelain')).toBe('');
+  expect(events(wt2)).toEqual(['wt0-1', 'wt0-2', 'wt1-1', 'wt1-2', 'wt2-1', 'wt2-2']);
+  expect(historyEntries(wt2).length).toBe(before + 4);
+  const ids = historyEntries(wt2).map((entry) => entry.id);
+  expect(new Set(ids).size).toBe(ids.length);
+}
+
+describe('npx audit-hooks install from the packed tarball', () => {
+  it('with lefthook: installs over the sample lefthook.yml, commits consolidate, merges union', () => {
+    const app = template;
+    // lefthook's postinstall ran during `npm install` and left its sample config.
+    const sample = readFileSync(join(app, 'lefthook.yml'), 'utf8');
+    expect(sample).toMatch(/^# EXAMPLE USAGE/);
+    const s = scenario(app, []);
+    expect(s.installOutput).toMatch(/installing with lefthook \(lefthook\.yml found\)/);
+    expect(s.installOutput).toMatch(/installed in 2 worktrees/);
+    expect(readFileSync(join(app, 'lefthook.yml'), 'utf8').startsWith(sample)).toBe(true);
+    mergeAll(s);
+    const again = ok(run('npx', ['audit-hooks', 'install'], app));
+    expect(again.stdout).toMatch(/already installed in 3 worktrees; nothing changed/);
+  });
+
+  it('with husky: picks husky, hooks run in linked worktrees, merges union', () => {
+    const app = copyProject('husky-app');
+    ok(run('npm', ['install', '--no-audit', '--no-fund', '-D', 'husky@9'], app));
+    ok(run('npx', ['husky', 'init'], app));
+    // `husky init` writes a pre-commit running `npm test`, which `npm init -y` makes fail.
+    writeFileSync(join(app, '.husky', 'pre-commit'), 'echo husky pre-commit ran\n');
+    expect(existsSync(join(app, 'lefthook.yml'))).toBe(true);
+
+    const s = scenario(app, [], (wt2) => {
+      // husky's hooks folder (.husky/_) is generated and ignored, so a worktree added
+      // later has none and runs no hook until husky (or audit-hooks install) makes it.
+      expect(existsSync(join(wt2, '.husky', '_'))).toBe(false);
+      const again = ok(run(join(app, 'node_modules', '.bin', 'audit-hooks'), ['install'], wt2));
+      expect(again.stdout).toMatch(/wt2: \.husky\/_\/h: copy husky’s hook runner/);
+    });
+    expect(s.installOutput).toMatch(/installing with husky \(core\.hooksPath is \.husky\/_\)/);
+    for (const worktree of s.worktrees) {
+      expect(readFileSync(join(worktree, '.husky', 'post-commit'), 'utf8')).toMatch(
+        /consolidate --hook/,
+      );
+    }
+    mergeAll(s);
+  });
+
+  it('with plain git hooks: a foreign post-commit hook keeps running, merges union', () => {
+    const app = copyProject('git-app');
+    const marker = join(work, 'foreign-ran');
+    const hook = join(app, '.git', 'hooks', 'post-commit');
+    writeFileSync(hook, `#!/bin/sh\necho "$(basename "$PWD")" >> ${marker}\n`, { mode: 0o755 });
+
+    const s = scenario(app, ['--manager', 'git']);
+    expect(s.installOutput).toMatch(/installing with git \(chosen with --manager\)/);
+    expect(s.installOutput).toMatch(/post-commit\.pre-audit-hooks; it still runs first/);
+    // One line per commit: init, install, and two in each of the three worktrees.
+    const ran = readFileSync(marker, 'utf8').trim().split('\n');
+    expect(ran).toHaveLength(8);
+    expect(new Set(ran)).toEqual(new Set(['git-app', 'git-app-wt1', 'git-app-wt2']));
+    mergeAll(s);
+  });
+});

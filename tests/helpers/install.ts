@@ -1,0 +1,195 @@
+// Helpers for the install tests: a repository with linked worktrees, real commits through
+// the installed hooks, and byte-exact snapshots of everything install may touch.
+import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { delimiter, join, relative } from 'node:path';
+import { BIN, makeRepo, runCli, type TempRepo, tempDir, testEnv } from './git-repo.js';
+import { historyEntries, type StoredEntry } from './history.js';
+
+/**
+ * Environment for commits through the installed hooks: no `audit-hooks` on PATH (unless
+ * `pathDirs` puts one there), lefthook neither disabled nor verbose, no CI quirks.
+ */
+export function hookEnv(options: { pathDirs?: string[] } = {}): NodeJS.ProcessEnv {
+  const env = testEnv();
+  for (const name of Object.keys(env)) {
+    if (/^(LEFTHOOK|HUSKY)/.test(name) || /^npm_/i.test(name)) delete env[name];
+  }
+  const dirs = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => dir !== '' && !isExecutable(join(dir, 'audit-hooks')));
+  env.PATH = [...(options.pathDirs ?? []), ...dirs].join(delimiter);
+  return env;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs git in `cwd` with {@link hookEnv}; throws with the output when it fails. */
+export function gitIn(cwd: string, args: string[], env = hookEnv()): string {
+  const result = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`git ${args.join(' ')} in ${cwd}: exit ${result.status}\n${result.stderr}`);
+  }
+  return `${result.stdout}${result.stderr}`;
+}
+
+/** `git add -A && git commit`, returning the commit's whole output (hooks included). */
+export function commitAll(cwd: string, message: string, env = hookEnv()): string {
+  gitIn(cwd, ['add', '-A'], env);
+  return gitIn(cwd, ['commit', '-q', '--allow-empty', '-m', message], env);
+}
+
+/** Appends one entry to session `session`'s shard in `cwd` with the built CLI. */
+export function logEntry(cwd: string, session: string, fields: Record<string, unknown>): void {
+  const result = runCli(['log', JSON.stringify(fields), '--session', session], { cwd });
+  if (result.status !== 0) throw new Error(`audit-hooks log failed: ${result.stderr}`);
+}
+
+/** History entries of `root`, by their `event` field. */
+export function historyEvents(root: string): string[] {
+  return historyEntries(root)
+    .map((entry: StoredEntry) => String(entry.event))
+    .sort();
+}
+
+export interface WorktreeRepo extends TempRepo {
+  /** The main worktree first, then the linked ones. */
+  worktrees: string[];
+  /** Runs the built CLI in `cwd` (default: the main worktree). */
+  install(args?: string[], cwd?: string): SpawnSyncReturns<string>;
+}
+
+/**
+ * A repository on `main` with `linked` worktrees (branches `wt1`, `wt2`, …) next to it, in
+ * one temp folder removed by `cleanup`. `node_modules/` is excluded for every worktree.
+ */
+export function makeWorktreeRepo(options: { linked?: number } = {}): WorktreeRepo {
+  const repo = makeRepo();
+  const parent = tempDir('audit-hooks-worktrees-');
+  const worktrees = [repo.root];
+  for (let i = 1; i <= (options.linked ?? 2); i++) {
+    const path = join(parent, `wt${i}`);
+    repo.git('worktree', 'add', '-q', '-b', `wt${i}`, path);
+    worktrees.push(path);
+  }
+  writeFileSync(join(repo.root, '.git', 'info', 'exclude'), 'node_modules/\n');
+  return {
+    ...repo,
+    worktrees,
+    install: (args = ['install'], cwd = repo.root) => runCli(args, { cwd, env: hookEnv() }),
+    cleanup: () => {
+      repo.cleanup();
+      execFileSync('rm', ['-rf', parent]);
+    },
+  };
+}
+
+/** `<dir>/node_modules/.bin/audit-hooks` → the built CLI, as `npm i -D audit-hooks` makes it. */
+export function linkBin(dir: string): string {
+  const bin = join(dir, 'node_modules', '.bin');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(BIN, join(bin, 'audit-hooks'));
+  return bin;
+}
+
+/**
+ * Every file install may touch, byte for byte with its mode: all files of every worktree
+ * (not below `.git/` or `node_modules/`), the repository's `.git/config` and hooks folder.
+ */
+export function snapshot(repo: { root: string; worktrees: string[] }): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (label: string, file: string) => {
+    const stat = lstatSync(file);
+    if (stat.isSymbolicLink()) out.set(label, `link ${readlinkSync(file)}`);
+    else if (stat.isFile()) {
+      out.set(label, `${(stat.mode & 0o777).toString(8)} ${readFileSync(file, 'base64')}`);
+    } else if (stat.isDirectory()) {
+      out.set(`${label}/`, 'dir');
+      for (const name of readdirSync(file)) {
+        if (name === '.git' || name === 'node_modules') continue;
+        add(`${label}/${name}`, join(file, name));
+      }
+    }
+  };
+  repo.worktrees.forEach((worktree, index) => {
+    add(`wt${index}`, worktree);
+    if (index > 0) add(`wt${index}/.git`, join(worktree, '.git'));
+  });
+  add('.git/config', join(repo.root, '.git', 'config'));
+  add('.git/hooks', join(repo.root, '.git', 'hooks'));
+  return out;
+}
+
+/** The differences between two snapshots, as readable lines (empty when equal). */
+export function snapshotDiff(before: Map<string, string>, after: Map<string, string>): string[] {
+  const lines: string[] = [];
+  for (const [path, value] of before) {
+    if (!after.has(path)) lines.push(`- ${path}`);
+    else if (after.get(path) !== value) lines.push(`~ ${path}`);
+  }
+  for (const path of after.keys()) if (!before.has(path)) lines.push(`+ ${path}`);
+  return lines;
+}
+
+/** Text of `relative` in `root`, or `undefined` when there is no such file. */
+export function readIf(root: string, path: string): string | undefined {
+  const file = join(root, path);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** `root`-relative names of the files in `dir`. */
+export function filesIn(root: string, dir: string): string[] {
+  const path = join(root, dir);
+  return existsSync(path) ? readdirSync(path).map((name) => relative(root, join(path, name))) : [];
+}
+
+let huskyDir: string | undefined;
+
+/** husky 9's bin, installed from the registry once per test file (`npm install husky@9`). */
+export function huskyBin(): string {
+  if (huskyDir === undefined) {
+    const dir = tempDir('audit-hooks-husky-');
+    const env = hookEnv();
+    execFileSync('npm', ['init', '-y'], { cwd: dir, env, stdio: 'ignore' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', 'husky@9'], {
+      cwd: dir,
+      env,
+      stdio: 'pipe',
+    });
+    huskyDir = dir;
+  }
+  return join(huskyDir, 'node_modules', 'husky', 'bin.js');
+}
+
+/** Removes what {@link huskyBin} installed. */
+export function cleanupHusky(): void {
+  if (huskyDir !== undefined) execFileSync('rm', ['-rf', huskyDir]);
+  huskyDir = undefined;
+}
+
+/** Runs husky's bin in `cwd` (as the `prepare` script `husky init` adds would). */
+export function runHusky(cwd: string, args: string[] = []): string {
+  return execFileSync(process.execPath, [huskyBin(), ...args], {
+    cwd,
+    env: hookEnv(),
+    encoding: 'utf8',
+  });
+}
