@@ -8,14 +8,9 @@ import {
   worktreeGitDir,
 } from '../git/worktree.js';
 import * as messages from '../messages.js';
+import { decodeLine } from '../read/decode-line.js';
 import { detectRepoRoot } from '../writer/index.js';
-import {
-  compareEntryLines,
-  type EntryLine,
-  parseLine,
-  partitionDay,
-  toEntryLine,
-} from './entry-line.js';
+import { compareEntryLines, type EntryLine, partitionDay, toEntryLine } from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { readPartition, writeAtomic } from './partition.js';
 import { ACTIVE, CLAIMED, HISTORY, LOCK, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
@@ -198,7 +193,7 @@ async function consume(
     const rejected: Rejected[] = [];
     const data = await readSettled(join(root, CLAIMED, claim), settleMs);
     for (const item of splitBytes(data)) {
-      const parsed = parseBytes(item.bytes);
+      const parsed = decodeLine(item.bytes);
       if (parsed === undefined) continue;
       if ('problem' in parsed) {
         rejected.push({
@@ -299,19 +294,6 @@ function quarantineRecord(source: string, item: Rejected): object {
   return text === undefined
     ? { source, line: item.line, problem: item.problem, base64: item.bytes.toString('base64') }
     : { source, line: item.line, problem: item.problem, text };
-}
-
-function parseBytes(bytes: Buffer): ReturnType<typeof parseLine> | undefined {
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    return { problem: messages.notUtf8 };
-  }
-  if (text.startsWith('\uFEFF')) text = text.slice(1);
-  if (text.endsWith('\r')) text = text.slice(0, -1);
-  if (text.trim() === '') return undefined;
-  return parseLine(text);
 }
 
 interface ByteLine {

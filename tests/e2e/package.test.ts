@@ -1,47 +1,12 @@
 // The package as users get it (§2): pack the project (the build runs in `prepack`), install
 // the tarball into a fresh project from the registry, and use the bin and both exports.
 // A mistake in `files`, `bin`, `exports`, `engines` or the build is caught here.
-import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { basename, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, readJsonl, shardFiles, tempDir, testEnv } from '../helpers/git-repo.js';
-
-/** The test environment, without what an enclosing `npm run` or CI would leak into npm. */
-function npmEnv(): NodeJS.ProcessEnv {
-  const env = testEnv();
-  for (const name of Object.keys(env)) {
-    if (/^npm_/i.test(name) || name === 'INIT_CWD') delete env[name];
-  }
-  // lefthook's postinstall skips itself under CI; run it here as on a developer's machine.
-  delete env.CI;
-  return env;
-}
-
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-  input?: string,
-): SpawnSyncReturns<string> {
-  return spawnSync(command, args, { cwd, env: npmEnv(), encoding: 'utf8', input: input ?? '' });
-}
-
-function ok(result: SpawnSyncReturns<string>): SpawnSyncReturns<string> {
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
+import { readJsonl, shardFiles, tempDir } from '../helpers/git-repo.js';
+import { ok, packProject, projectWith, run } from '../helpers/pack.js';
 
 let work: string;
 let tarball: string;
@@ -53,19 +18,7 @@ let installOutput: string;
 beforeAll(() => {
   work = tempDir('audit-hooks-e2e-');
 
-  // Pack a copy of the project, so that its `prepack` build runs from the sources without
-  // touching the dist/ that other tests are running.
-  const source = join(work, 'source');
-  cpSync(ROOT, source, {
-    recursive: true,
-    filter: (path) => !/^(node_modules|dist|\.git|logs)$|\.tgz$/.test(basename(path)),
-  });
-  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
-  const packDir = join(work, 'pack');
-  mkdirSync(packDir);
-  ok(run('npm', ['pack', '--pack-destination', packDir], source));
-  const [name] = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
-  tarball = join(packDir, name as string);
+  tarball = packProject(work);
 
   unpacked = join(work, 'unpacked');
   mkdirSync(unpacked);
@@ -76,11 +29,7 @@ beforeAll(() => {
     .map((path) => path.replace(/^package\//, ''));
 
   app = join(work, 'app');
-  mkdirSync(app);
-  ok(run('git', ['init', '-q', '-b', 'main'], app));
-  ok(run('git', ['config', 'commit.gpgSign', 'false'], app));
-  ok(run('npm', ['init', '-y'], app));
-  const install = ok(run('npm', ['install', tarball, '--no-audit', '--no-fund'], app));
+  const install = projectWith(app, tarball);
   installOutput = `${install.stdout}\n${install.stderr}`;
 });
 
