@@ -5,12 +5,18 @@ export default defineConfig({
     globalSetup: ['tests/global-setup.ts'],
     projects: [
       {
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 20_000 },
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          setupFiles: ['tests/setup.ts'],
+          testTimeout: 20_000,
+        },
       },
       {
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          setupFiles: ['tests/setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -19,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
+          setupFiles: ['tests/setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

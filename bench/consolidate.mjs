@@ -40,10 +40,23 @@ export function benchEnv() {
   return env;
 }
 
-/** A fresh git repository in a temp folder. */
-export function makeRepo() {
+/** A fresh git repository in a temp folder; with `commit`, one empty commit (HEAD exists). */
+export function makeRepo({ commit = false } = {}) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'audit-hooks-bench-')));
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: root, env: benchEnv() });
+  if (commit) {
+    execFileSync(
+      'git',
+      ['-c', 'user.name=Bench', '-c', 'user.email=bench@example.test'].concat([
+        'commit',
+        '-q',
+        '--allow-empty',
+        '-m',
+        'initial',
+      ]),
+      { cwd: root, env: benchEnv() },
+    );
+  }
   return root;
 }
 
@@ -185,9 +198,12 @@ function rssWrapper(script, out) {
   ].join('\n');
 }
 
-/** One consolidation by the real CLI; checks it consumed what was pending. */
-export function timeConsolidate(root, expected) {
-  const run = measure(BIN, ['consolidate', '--json'], root);
+/**
+ * One consolidation by the real CLI (by default the post-commit hook's command, with
+ * `--json`); checks it consumed what was pending.
+ */
+export function timeConsolidate(root, expected, args = ['consolidate', '--hook', '--json']) {
+  const run = measure(BIN, args, root);
   const result = JSON.parse(run.stdout);
   if (result.entries !== expected.entries || result.shards !== expected.shards) {
     throw new Error(`consolidate did not consume the shards: ${run.stdout}`);

@@ -11,6 +11,9 @@ export const unknownCommand = (name: string) => `${PREFIX} unknown command \`${n
 
 export const failed = (message: string) => `${PREFIX} ${message}`;
 
+export const entryNotObject = (what: string) =>
+  `the entry must be a JSON object, not ${what}; e.g. '{"event":"run","command":"npm test"}'`;
+
 export const logNeedsEntry =
   'no entry given: pass one JSON object as an argument, or pipe it on stdin';
 
@@ -23,6 +26,12 @@ export const lockBusy = (path: string, pid: number | undefined) =>
   `another consolidation${pid === undefined ? '' : ` (pid ${pid})`} holds ${path}; wait for it to finish and run again`;
 
 export const partialLine = 'incomplete last line (its writer stopped mid-write)';
+
+export const tornLine =
+  'incomplete line (its writer stopped mid-write); the entry written after it on the same line was kept';
+
+export const claimedNotFolder = (dir: string) =>
+  `${dir} is not a folder (a symbolic link?); remove it, then run again`;
 
 export const notUtf8 = 'not valid UTF-8';
 
@@ -79,6 +88,7 @@ export const installFooter = (
   changes: number,
   worktrees: number,
   dryRun: boolean,
+  files: readonly string[] = [],
 ) => {
   const where = `${worktrees} ${worktrees === 1 ? 'worktree' : 'worktrees'}`;
   if (changes === 0) {
@@ -88,9 +98,13 @@ export const installFooter = (
   }
   if (dryRun)
     return `${PREFIX} dry run: ${changes} ${changes === 1 ? 'change' : 'changes'} planned, nothing written`;
+  const commit =
+    files.length === 0
+      ? ''
+      : `; commit ${files.join(' ')} in each worktree so every clone gets them`;
   return verb === 'install'
-    ? `${PREFIX} installed in ${where}; commit the changed files (git add -A .gitignore .gitattributes logs) so every clone gets them`
-    : `${PREFIX} uninstalled from ${where}`;
+    ? `${PREFIX} installed in ${where}${commit}`
+    : `${PREFIX} uninstalled from ${where}${commit.replace('gets them', 'loses them')}`;
 };
 
 export const verifyClean = (partitions: number, entries: number) =>
@@ -157,7 +171,7 @@ export const badSince = (value: string) =>
   `--since ${JSON.stringify(value)} is not a time: use an ISO time (2026-11-24, 2026-11-24T13:00, 2026-11-24T13:00:00Z) or a duration such as 30s, 15m, 2h, 7d, 2w`;
 
 export const lefthookNotRunning = (hooksDir: string) =>
-  `lefthook is not installed in ${hooksDir}: run \`npx lefthook install\` (or \`npx audit-hooks install\`)`;
+  `lefthook is not installed in ${hooksDir}: run \`audit-hooks install\` again (\`npx audit-hooks install\` in a Node.js project)`;
 
 export const huskyNotRunning = (hooksPath: string | undefined) =>
   hooksPath === undefined

@@ -1,3 +1,4 @@
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type InstallResult, install, MANAGERS, type Manager, uninstall } from '../../install.js';
 import { UsageError } from '../errors.js';
@@ -37,7 +38,30 @@ function report(out: Writable, result: InstallResult, verb: 'install' | 'uninsta
   const lines = [messages.installHeader(verb, result.manager, result.reason, result.dryRun)];
   for (const action of result.actions) lines.push(`  ${action.summary}`);
   lines.push(
-    messages.installFooter(verb, result.actions.length, result.worktrees.length, result.dryRun),
+    messages.installFooter(
+      verb,
+      result.actions.length,
+      result.worktrees.length,
+      result.dryRun,
+      trackedFiles(result),
+    ),
   );
   out.write(`${lines.join('\n')}\n`);
+}
+
+// The files to commit: what install wrote or deleted inside a worktree, relative to it,
+// except git's own folder and husky's generated (gitignored) runner.
+function trackedFiles(result: InstallResult): string[] {
+  const files = new Set<string>();
+  for (const action of result.actions) {
+    if (action.kind !== 'write' && action.kind !== 'delete') continue;
+    for (const worktree of result.worktrees) {
+      const path = relative(worktree, action.path);
+      if (path.startsWith('..') || isAbsolute(path)) continue;
+      if (path === '.git' || path.startsWith(`.git${sep}`)) continue;
+      if (path.startsWith(join('.husky', '_'))) continue;
+      files.add(path);
+    }
+  }
+  return [...files].sort();
 }

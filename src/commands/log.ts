@@ -25,15 +25,27 @@ export async function logCommand(options: LogCommandOptions): Promise<number> {
     throw new AuditHooksError(messages.invalidJson((error as Error).message));
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new AuditHooksError(messages.invalidJson('it is not an object'));
+    throw new AuditHooksError(
+      messages.entryNotObject(
+        payload === null ? 'null' : Array.isArray(payload) ? 'an array' : typeof payload,
+      ),
+    );
   }
   const fields = payload as Record<string, unknown>;
   const payloadSession = typeof fields.session_id === 'string' ? fields.session_id : undefined;
   const sessionId =
     options.session ?? (options.env.AUDIT_HOOKS_SESSION || undefined) ?? payloadSession;
   const writer = new AuditLog({ repoRoot: detectRepoRoot(options.cwd), sessionId });
+  const entry = { ...fields };
+  if (options.event !== undefined) entry.event = options.event;
+  // The session chosen by flag or environment is the entry's session; an agent tool's
+  // own id from the payload is kept beside it.
+  if (sessionId !== undefined && sessionId !== payloadSession && 'session_id' in fields) {
+    entry.session_id = sessionId;
+    entry.payload_session_id = fields.session_id;
+  }
   try {
-    writer.log(options.event === undefined ? fields : { ...fields, event: options.event });
+    writer.log(entry);
   } finally {
     writer.close();
   }

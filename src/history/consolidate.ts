@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AuditHooksError } from '../errors.js';
 import {
   findWorktreeRoot,
   operationInProgress,
@@ -10,7 +11,7 @@ import {
 import * as messages from '../messages.js';
 import { decodeLine } from '../read/decode-line.js';
 import { detectRepoRoot } from '../writer/index.js';
-import { compareEntryLines, type EntryLine, partitionDay, toEntryLine } from './entry-line.js';
+import { compareEntryLines, type EntryLine, partitionDay } from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { readPartition, writeAtomic } from './partition.js';
 import { ACTIVE, CLAIMED, HISTORY, LOCK, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
@@ -64,7 +65,8 @@ export interface ConsolidateResult {
 // entries for the next run.
 const HOOK_LOCK_WAIT_MS = 5_000;
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// `ignoreBOM` keeps a byte-order mark in the text, so a quarantined line keeps its bytes.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Moves every complete entry of every shard in `logs/active/` into the daily partitions
@@ -104,7 +106,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const prepare = (record: EntryLine): EntryLine => {
       const redacted = redact(record);
       return commit && redacted.entry.commit === undefined
-        ? toEntryLine({ ...redacted.entry, commit })
+        ? withCommit(redacted, commit)
         : redacted;
     };
     await consume(root, claims, options.settleMs ?? 250, result, prepare, redact);
@@ -123,12 +125,12 @@ function listNames(dir: string): string[] {
   }
 }
 
-/** Regular `*.jsonl` files in `logs/active/`; symlinks are never followed or moved. */
-function pendingShards(root: string): string[] {
-  return listNames(join(root, ACTIVE)).filter((name) => {
+/** Regular `*.jsonl` files in `dir`; symlinks are never followed or moved. */
+function regularJsonl(dir: string): string[] {
+  return listNames(dir).filter((name) => {
     if (!name.endsWith('.jsonl')) return false;
     try {
-      return lstatSync(join(root, ACTIVE, name)).isFile();
+      return lstatSync(join(dir, name)).isFile();
     } catch (error) {
       // Claimed by a concurrent run between the listing and this look.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -137,10 +139,24 @@ function pendingShards(root: string): string[] {
   });
 }
 
+function pendingShards(root: string): string[] {
+  return regularJsonl(join(root, ACTIVE));
+}
+
+// Claims are moved into `logs/active/.claimed/` and deleted from it: through a symbolic
+// link, that would move shards out of the repository and consume files outside it.
+function claimedFolderExists(root: string): boolean {
+  try {
+    if (lstatSync(join(root, CLAIMED)).isDirectory()) return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  throw new AuditHooksError(messages.claimedNotFolder(CLAIMED));
+}
+
 function listClaims(root: string): string[] {
-  return listNames(join(root, CLAIMED))
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort();
+  return claimedFolderExists(root) ? regularJsonl(join(root, CLAIMED)).sort() : [];
 }
 
 // A claim keeps the shard's name (so quarantine can name the source) plus a unique tail.
@@ -149,7 +165,7 @@ const CLAIM_SEPARATOR = '~';
 function claimShards(root: string): void {
   const shards = pendingShards(root);
   if (shards.length === 0) return;
-  mkdirSync(join(root, CLAIMED), { recursive: true });
+  if (!claimedFolderExists(root)) mkdirSync(join(root, CLAIMED));
   const run = `${Date.now()}-${process.pid}`;
   shards.forEach((name, index) => {
     const claim = `${basename(name, '.jsonl')}${CLAIM_SEPARATOR}${run}-${index}.jsonl`;
@@ -187,29 +203,36 @@ async function consume(
   redact: (record: EntryLine) => EntryLine,
 ): Promise<void> {
   const fresh = new Map<string, EntryLine>();
-  const origins = new Map<EntryLine, { claim: string; line: number }>();
+  const origins = new Map<EntryLine, { claim: string; line: number; bytes: Buffer }>();
   const rejectedByClaim = new Map<string, Rejected[]>();
   for (const claim of claims) {
     const rejected: Rejected[] = [];
     const data = await readSettled(join(root, CLAIMED, claim), settleMs);
     for (const item of splitBytes(data)) {
-      const parsed = decodeLine(item.bytes);
+      let parsed = decodeLine(item.bytes);
+      let bytes = item.bytes;
       if (parsed === undefined) continue;
       if ('problem' in parsed) {
-        rejected.push({
-          line: item.line,
-          problem: item.partial ? messages.partialLine : parsed.problem,
-          bytes: item.bytes,
-        });
-        continue;
+        const glued = item.partial ? undefined : afterTornLine(item.bytes);
+        if (glued === undefined) {
+          rejected.push({
+            line: item.line,
+            problem: item.partial ? messages.partialLine : parsed.problem,
+            bytes: item.bytes,
+          });
+          continue;
+        }
+        rejected.push({ line: item.line, problem: messages.tornLine, bytes: glued.torn });
+        parsed = { record: glued.record };
+        bytes = glued.bytes;
       }
       const record = parsed.record;
       const seen = fresh.get(record.entry.id);
       if (seen === undefined) {
         fresh.set(record.entry.id, record);
-        origins.set(record, { claim, line: item.line });
+        origins.set(record, { claim, line: item.line, bytes });
       } else if (sameEntry(seen, record)) result.duplicates++;
-      else rejected.push({ line: item.line, problem: messages.conflictingId, bytes: item.bytes });
+      else rejected.push({ line: item.line, problem: messages.conflictingId, bytes });
     }
     if (rejected.length > 0) rejectedByClaim.set(claim, rejected);
   }
@@ -237,12 +260,12 @@ async function consume(
       else if (sameEntry(redact(old), ready)) result.duplicates++;
       else {
         // Same id, other content: keep the history's copy, quarantine this one.
-        const origin = origins.get(record) as { claim: string; line: number };
+        const origin = origins.get(record) as { claim: string; line: number; bytes: Buffer };
         const list = rejectedByClaim.get(origin.claim) ?? [];
         list.push({
           line: origin.line,
           problem: messages.conflictingHistoryId,
-          bytes: Buffer.from(record.line),
+          bytes: origin.bytes,
         });
         rejectedByClaim.set(origin.claim, list);
       }
@@ -282,6 +305,37 @@ function sameEntry(a: EntryLine, b: EntryLine): boolean {
   const { commit: _a, redacted: _ra, ...restA } = a.entry;
   const { commit: _b, redacted: _rb, ...restB } = b.entry;
   return JSON.stringify(restA) === JSON.stringify(restB);
+}
+
+// The commit goes into the line as it was written, not into a re-serialization of it: the
+// caller's bytes (numbers beyond double precision, escapes, spacing) stay as they were.
+function withCommit(record: EntryLine, commit: string): EntryLine {
+  const end = record.line.lastIndexOf('}');
+  const line = `${record.line.slice(0, end)},"commit":${JSON.stringify(commit)}${record.line.slice(end)}`;
+  return { ...record, entry: { ...record.entry, commit }, line };
+}
+
+// Every line a writer makes starts like this (the envelope puts `id` first).
+const ENTRY_START = Buffer.from('{"id":"');
+
+/**
+ * A writer killed mid-line leaves a torn line, and the next line another writer appends to
+ * the shard is glued to it. That line is complete (one write), so it is the one suffix of
+ * the glued line that parses as an entry: find it, and return it with the torn part.
+ */
+function afterTornLine(
+  bytes: Buffer,
+): { torn: Buffer; record: EntryLine; bytes: Buffer } | undefined {
+  let start = bytes.indexOf(ENTRY_START, 1);
+  for (let tries = 0; start !== -1 && tries < 16; tries++) {
+    const rest = bytes.subarray(start);
+    const parsed = decodeLine(rest);
+    if (parsed !== undefined && 'record' in parsed) {
+      return { torn: bytes.subarray(0, start), record: parsed.record, bytes: rest };
+    }
+    start = bytes.indexOf(ENTRY_START, start + 1);
+  }
+  return undefined;
 }
 
 function quarantineRecord(source: string, item: Rejected): object {

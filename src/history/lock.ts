@@ -50,10 +50,14 @@ function tryCreate(path: string, token: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
+  let written = false;
   try {
-    writeSync(fd, token);
+    written = writeSync(fd, token) === Buffer.byteLength(token);
+    if (!written) throw new Error(`could not write ${path} (disk full?)`);
   } finally {
     closeSync(fd);
+    // A lock without its token (disk full) would make the next run wait for nobody.
+    if (!written) ignoreMissing(() => unlinkSync(path));
   }
   return true;
 }

@@ -1,16 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import * as messages from '../messages.js';
 import { loadRedactionRules } from '../redact/config.js';
 import { type RedactionRules, redactEntry } from '../redact/redact.js';
 import { redactor } from '../redact/redactor.js';
 import { detectRepoRoot } from '../writer/index.js';
-import {
-  compareEntryLines,
-  type EntryLine,
-  parseLine,
-  partitionDay,
-  splitLines,
-} from './entry-line.js';
+import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { writeAtomic } from './partition.js';
 import { HISTORY, LOCK, PARTITION_NAME, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
@@ -74,6 +69,41 @@ function names(dir: string): string[] {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+interface PartitionLine {
+  line: number;
+  /** The line as read (no BOM at the start of the file, no CR); undefined if not UTF-8. */
+  text: string | undefined;
+  bytes: Buffer;
+}
+
+// Decoded strictly: read leniently, a bad byte becomes U+FFFD and the line looks sound.
+function partitionLines(path: string): PartitionLine[] {
+  const data = readFileSync(path);
+  const lines: PartitionLine[] = [];
+  for (let start = 0, line = 1; start < data.length; line++) {
+    const newline = data.indexOf(0x0a, start);
+    const end = newline === -1 ? data.length : newline;
+    const bytes = data.subarray(start, end);
+    let text: string | undefined;
+    try {
+      text = UTF8.decode(bytes);
+      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+    } catch {
+      text = undefined;
+    }
+    lines.push({ line, text, bytes });
+    start = end + 1;
+  }
+  return lines;
+}
+
+function isRegularFile(path: string): boolean {
+  return lstatSync(path).isFile();
+}
+
 function check(root: string, rules: RedactionRules): VerifyResult {
   const findings: Finding[] = [];
   const firstSeen = new Map<string, string>();
@@ -87,17 +117,22 @@ function check(root: string, rules: RedactionRules): VerifyResult {
     }
     const day = PARTITION_NAME.exec(name)?.[1];
     if (day === undefined) continue;
+    if (!isRegularFile(join(root, file))) {
+      findings.push({ file, line: 0, problem: messages.partitionNotFile(file) });
+      continue;
+    }
     partitions++;
-    const { lines, partial } = splitLines(readFileSync(join(root, file), 'utf8'));
-    if (partial !== undefined) lines.push(partial);
     let previous: EntryLine | undefined;
-    lines.forEach((text, index) => {
-      const line = index + 1;
-      if (text.trim() === '') return;
+    for (const { line, text } of partitionLines(join(root, file))) {
+      if (text === undefined) {
+        findings.push({ file, line, problem: `not a valid entry (${messages.notUtf8})` });
+        continue;
+      }
+      if (text.trim() === '') continue;
       const parsed = parseLine(text);
       if ('problem' in parsed) {
         findings.push({ file, line, problem: `not a valid entry (${parsed.problem})` });
-        return;
+        continue;
       }
       const record = parsed.record;
       entries++;
@@ -128,9 +163,19 @@ function check(root: string, rules: RedactionRules): VerifyResult {
         }
       }
       previous = record;
-    });
+    }
   }
   return { root, partitions, entries, findings, fixed: [], remaining: findings };
+}
+
+// The line's bytes as they were: as text when they are UTF-8, else as base64.
+function quarantineRecord(item: { file: string; line: number; bytes: Buffer; problem: string }) {
+  const where = { source: item.file, line: item.line, problem: item.problem };
+  try {
+    return { ...where, text: UTF8.decode(item.bytes) };
+  } catch {
+    return { ...where, base64: item.bytes.toString('base64') };
+  }
 }
 
 async function repair(
@@ -140,38 +185,39 @@ async function repair(
 ): Promise<void> {
   const byDay = new Map<string, Located[]>();
   const seen = new Map<string, string>();
-  const unreadable: Array<{ file: string; line: number; text: string; problem: string }> = [];
-  const partitionNames = names(join(root, HISTORY)).filter((name) => PARTITION_NAME.test(name));
+  const unreadable: Array<{ file: string; line: number; bytes: Buffer; problem: string }> = [];
+  // A partition that is not a regular file (a folder) is reported, never touched.
+  const partitionNames = names(join(root, HISTORY)).filter(
+    (name) => PARTITION_NAME.test(name) && isRegularFile(join(root, HISTORY, name)),
+  );
   for (const name of partitionNames) {
     const file = join(HISTORY, name);
-    const { lines, partial } = splitLines(readFileSync(join(root, file), 'utf8'));
-    if (partial !== undefined) lines.push(partial);
-    lines.forEach((text, index) => {
-      if (text.trim() === '') return;
+    for (const { line, text, bytes } of partitionLines(join(root, file))) {
+      if (text === undefined) {
+        unreadable.push({ file, line, bytes, problem: messages.notUtf8 });
+        continue;
+      }
+      if (text.trim() === '') continue;
       const parsed = parseLine(text);
       if ('problem' in parsed) {
-        unreadable.push({ file, line: index + 1, text, problem: parsed.problem });
-        return;
+        unreadable.push({ file, line, bytes, problem: parsed.problem });
+        continue;
       }
       const first = seen.get(parsed.record.entry.id);
       if (first !== undefined) {
         // The first copy stays; a copy with other content is kept in quarantine.
-        if (first !== text)
-          unreadable.push({
-            file,
-            line: index + 1,
-            text,
-            problem: 'duplicate id with other content',
-          });
-        return;
+        if (first !== text) {
+          unreadable.push({ file, line, bytes, problem: 'duplicate id with other content' });
+        }
+        continue;
       }
       seen.set(parsed.record.entry.id, text);
       const record = transform(parsed.record);
       const day = partitionDay(record);
       const list = byDay.get(day) ?? [];
-      list.push({ record, file, line: index + 1 });
+      list.push({ record, file, line });
       byDay.set(day, list);
-    });
+    }
   }
 
   // Outputs first: the quarantine, then every partition whose bytes change; deletions last.
@@ -183,12 +229,7 @@ async function repair(
     mkdirSync(join(root, QUARANTINE), { recursive: true });
     await writeAtomic(
       join(root, file),
-      unreadable
-        .map(
-          (item) =>
-            `${JSON.stringify({ source: item.file, line: item.line, problem: item.problem, text: item.text })}\n`,
-        )
-        .join(''),
+      unreadable.map((item) => `${JSON.stringify(quarantineRecord(item))}\n`).join(''),
     );
     result.fixed.push(file);
   }

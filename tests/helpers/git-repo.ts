@@ -35,7 +35,17 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** A fresh temp folder (real path, so it compares equal to what git prints). */
 export function tempDir(prefix = 'audit-hooks-'): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  created.add(dir);
+  return dir;
+}
+
+const created = new Set<string>();
+
+/** Removes every folder {@link tempDir} made in this test file (run after each file). */
+export function removeTempDirs(): void {
+  for (const dir of created) rmSync(dir, { recursive: true, force: true });
+  created.clear();
 }
 
 export interface TempRepo {

@@ -100,12 +100,18 @@ describe('audit-hooks log: the session', () => {
       env: { AUDIT_HOOKS_SESSION: 'from-env' },
     });
     expectSilentSuccess(result);
-    expect(onlyShard().session).toBe('from-flag');
+    expect(onlyShard()).toMatchObject({
+      session: 'from-flag',
+      entries: [{ session_id: 'from-flag', payload_session_id: 'from-payload' }],
+    });
   });
 
   it('then AUDIT_HOOKS_SESSION', () => {
     expectSilentSuccess(repo.cli(['log', payload], { env: { AUDIT_HOOKS_SESSION: 'from-env' } }));
-    expect(onlyShard().session).toBe('from-env');
+    expect(onlyShard()).toMatchObject({
+      session: 'from-env',
+      entries: [{ session_id: 'from-env' }],
+    });
   });
 
   it('then the payload’s session_id (also from stdin)', () => {
@@ -151,9 +157,9 @@ describe('audit-hooks log: refused input writes nothing', () => {
   it.each<[string, string[], string | undefined, RegExp]>([
     ['bad JSON argument', ['log', '{"event":'], undefined, /not valid JSON/],
     ['bad JSON on stdin', ['log'], '{event: x}', /not valid JSON/],
-    ['a JSON array', ['log', '[{"event":"x"}]'], undefined, /not an object/],
-    ['a JSON string', ['log', '"event"'], undefined, /not an object/],
-    ['JSON null', ['log'], 'null', /not an object/],
+    ['a JSON array', ['log', '[{"event":"x"}]'], undefined, /must be a JSON object, not an array/],
+    ['a JSON string', ['log', '"event"'], undefined, /must be a JSON object, not string/],
+    ['JSON null', ['log'], 'null', /must be a JSON object, not null/],
     ['empty stdin', ['log'], '', /no entry given/],
     ['blank stdin', ['log'], ' \n\t\n', /no entry given/],
     ['an invalid --session', ['log', '{}', '--session', '../escape'], undefined, /session id/],

@@ -267,14 +267,23 @@ describe('fail-closed (§4)', () => {
     expect(readJsonl(log.shardFile)).toMatchObject([{ event: 'y', seq: 1 }]);
   });
 
-  it('throws on a full disk (the shard is a symlink to /dev/full), and writes nothing', () => {
-    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
-    mkdirSync(activeDir(), { recursive: true });
-    symlinkSync('/dev/full', log.shardFile);
+  it('throws on a full disk (/dev/full), and writes nothing', () => {
+    // A real full filesystem (tmpfs) is in the torture suite (bench/torture/faults.mjs).
+    const log = new AuditLog({ logPath: '/dev/full' });
 
     expect(() => log.log({ event: 'x' })).toThrow(/ENOSPC/);
     expect(() => log.log({ event: 'x' })).toThrow(/not logged/);
-    expect(readdirSync(activeDir())).toEqual([basename(log.shardFile)]);
+  });
+
+  it('never writes through a symbolic link at the shard path (its target may be outside the repo)', () => {
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    mkdirSync(activeDir(), { recursive: true });
+    const outside = join(root, 'outside.jsonl');
+    writeFileSync(outside, 'precious\n');
+    symlinkSync(outside, log.shardFile);
+
+    expect(() => log.log({ event: 'x' })).toThrow(/Could not append to .*ELOOP.*not logged/);
+    expect(readFileSync(outside, 'utf8')).toBe('precious\n');
     expect(lstatSync(log.shardFile).isSymbolicLink()).toBe(true);
   });
 

@@ -1,0 +1,357 @@
+// The end-state check: compares what is on disk with what writers acknowledged, and says
+// exactly what was lost, altered, duplicated or left behind. Independent of src/: it
+// re-implements the §3 order and §5 layout rules it checks.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expectedEntry } from './payload.mjs';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const PARTITION = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const TEMP = /\.jsonl\.\d+$/;
+const COMMIT_STAMP = /,"commit":"[0-9a-f]{40}"(?=}$)/;
+
+/**
+ * Everything below `dir`, recursively (absolute paths): folders with a trailing `/`,
+ * symbolic links, FIFOs and the like with a trailing `@` (never read or followed).
+ */
+export function walk(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return [`${path}/`, ...walk(path)];
+    return entry.isFile() ? [path] : [`${path}@`];
+  });
+}
+
+/** Regular files below `dir`. */
+export function files(dir) {
+  return walk(dir).filter((path) => !path.endsWith('/') && !path.endsWith('@'));
+}
+
+/** Splits bytes into lines (without `\n`); `partial` is set for a last line without one. */
+export function splitLines(bytes) {
+  const lines = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(0x0a, start);
+    if (end === -1) {
+      lines.push({ bytes: bytes.subarray(start), partial: true });
+      break;
+    }
+    lines.push({ bytes: bytes.subarray(start, end), partial: false });
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** A line's entry, or undefined: strict UTF-8, BOM and CR tolerated, object with id and date. */
+export function parseEntry(bytes) {
+  let text;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  if (typeof value.id !== 'string' || value.id === '') return undefined;
+  if (typeof value.timestamp !== 'string' || Number.isNaN(Date.parse(value.timestamp))) {
+    return undefined;
+  }
+  return { entry: value, text };
+}
+
+/** §3 order: instant, session_id, seq, id (strings by code unit). */
+export function compareEntries(a, b) {
+  const str = (x, y) => (x < y ? -1 : x > y ? 1 : 0);
+  return (
+    Date.parse(a.timestamp) - Date.parse(b.timestamp) ||
+    str(String(a.session_id ?? ''), String(b.session_id ?? '')) ||
+    (Number.isFinite(a.seq) ? a.seq : 0) - (Number.isFinite(b.seq) ? b.seq : 0) ||
+    str(a.id, b.id)
+  );
+}
+
+/** Reads `logs/history`: every line an entry, partitions named and sorted right, ids unique. */
+export function readHistory(root, failures) {
+  const dir = join(root, 'logs', 'history');
+  const byId = new Map();
+  for (const path of walk(dir)) {
+    const name = relative(dir, path);
+    const match = path.endsWith('/') || path.endsWith('@') ? null : PARTITION.exec(name);
+    if (match === null && TEMP.test(name)) continue; // reported (or allowed) by checkRepo
+    if (match === null) {
+      failures.push(`stray ${path.endsWith('/') ? 'folder' : 'file'} in logs/history: ${name}`);
+      continue;
+    }
+    const day = match[1];
+    let previous;
+    splitLines(readFileSync(path)).forEach(({ bytes, partial }, index) => {
+      const where = `logs/history/${name}:${index + 1}`;
+      if (partial) failures.push(`${where}: no final newline (half-written partition?)`);
+      const parsed = parseEntry(bytes);
+      if (parsed === undefined) {
+        failures.push(`${where}: not a valid entry`);
+        return;
+      }
+      const { entry, text } = parsed;
+      if (text !== bytes.toString('utf8')) failures.push(`${where}: BOM or CR in history`);
+      if (new Date(Date.parse(entry.timestamp)).toISOString().slice(0, 10) !== day) {
+        failures.push(`${where}: entry ${entry.id} is not in the partition of its UTC day`);
+      }
+      if (previous !== undefined && compareEntries(previous, entry) >= 0) {
+        failures.push(`${where}: out of §3 order or repeated`);
+      }
+      previous = entry;
+      if (byId.has(entry.id)) failures.push(`${where}: id ${entry.id} is in the history twice`);
+      else byId.set(entry.id, { entry, line: text, where });
+    });
+  }
+  return byId;
+}
+
+/** Entries still waiting in `logs/active` (shards and claims), by id (count of copies). */
+export function readPending(root) {
+  const byId = new Map();
+  for (const path of files(join(root, 'logs', 'active'))) {
+    if (!path.endsWith('.jsonl')) continue;
+    for (const { bytes } of splitLines(readFileSync(path))) {
+      const parsed = parseEntry(bytes);
+      if (parsed === undefined) continue;
+      const list = byId.get(parsed.entry.id) ?? [];
+      list.push({ entry: parsed.entry, line: parsed.text, where: relative(root, path) });
+      byId.set(parsed.entry.id, list);
+    }
+  }
+  return byId;
+}
+
+/** Every quarantine record, with its original bytes decoded from `text` or `base64`. */
+export function readQuarantine(root, failures) {
+  const records = [];
+  const dir = join(root, 'logs', 'quarantine');
+  for (const path of walk(dir)) {
+    if (path.endsWith('/')) continue;
+    const name = relative(dir, path);
+    if (path.endsWith('@')) {
+      failures.push(`not a regular file in logs/quarantine: ${name}`);
+      continue;
+    }
+    if (TEMP.test(name)) continue; // reported (or allowed) by checkRepo
+
+    splitLines(readFileSync(path)).forEach(({ bytes, partial }, index) => {
+      let record;
+      try {
+        if (partial) throw new Error('no final newline');
+        record = JSON.parse(bytes.toString('utf8'));
+      } catch (error) {
+        failures.push(`logs/quarantine/${name}:${index + 1}: not a record (${error.message})`);
+        return;
+      }
+      const original =
+        typeof record.base64 === 'string'
+          ? Buffer.from(record.base64, 'base64')
+          : typeof record.text === 'string'
+            ? Buffer.from(record.text, 'utf8')
+            : undefined;
+      if (typeof record.source !== 'string' || !Number.isInteger(record.line) || record.line < 1) {
+        failures.push(`logs/quarantine/${name}:${index + 1}: no source shard and line number`);
+      }
+      if (original === undefined) {
+        failures.push(`logs/quarantine/${name}:${index + 1}: holds neither text nor base64`);
+      }
+      records.push({ ...record, file: name, bytes: original ?? Buffer.alloc(0) });
+    });
+  }
+  return records;
+}
+
+/** Ledger records of the writers, by kind. */
+export function readLedgers(files) {
+  const acknowledged = [];
+  const inflight = new Map();
+  const failed = [];
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      let record;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        continue; // the writer was killed while writing its own ledger line
+      }
+      const key = `${record.w}\0${record.i}`;
+      if (record.k === 'I') inflight.set(key, record);
+      else if (record.k === 'D') {
+        inflight.delete(key);
+        acknowledged.push(record);
+      } else if (record.k === 'F') {
+        inflight.delete(key);
+        failed.push(record);
+      }
+    }
+  }
+  return { acknowledged, inflight: [...inflight.values()], failed };
+}
+
+function withoutCommit(line) {
+  return line.replace(COMMIT_STAMP, '');
+}
+
+/**
+ * Checks the end state of `root` against what was acknowledged.
+ * options:
+ *   ledgers        writer ledger files
+ *   seeds          Map id → exact line: entries the runner put in shards (acknowledged)
+ *   allowPending   acknowledged entries may still wait in logs/active (after a failed run)
+ *   quarantine     'none' (any record is a finding) or 'torn' (only torn in-flight lines)
+ *   allowLock      a lock file may remain (a run is still going, or was just killed)
+ *   allowTemp      temp files may remain (a run was just killed: the next one sweeps them)
+ */
+export function checkRepo(root, options = {}) {
+  const failures = [];
+  const history = readHistory(root, failures);
+  const pending = readPending(root);
+  const quarantine = readQuarantine(root, failures);
+  const ledger = readLedgers(options.ledgers ?? []);
+  const seeds = options.seeds ?? new Map();
+  const counts = {
+    acknowledged: ledger.acknowledged.length + seeds.size,
+    consolidated: 0,
+    pending: 0,
+    lost: 0,
+    altered: 0,
+    inflight: ledger.inflight.length,
+    inflightConsolidated: 0,
+    failedWrites: ledger.failed.length,
+    quarantined: quarantine.length,
+    tornQuarantined: 0,
+    shardsLeft: 0,
+    foreign: 0,
+  };
+  const known = new Set();
+
+  const expectLine = (id, line, what) => {
+    known.add(id);
+    const found = history.get(id);
+    if (found !== undefined) {
+      counts.consolidated++;
+      if (withoutCommit(found.line) !== line) {
+        counts.altered++;
+        failures.push(`${found.where}: ${what} ${id} was altered`);
+      }
+      return;
+    }
+    const waiting = pending.get(id);
+    if (waiting !== undefined && options.allowPending) {
+      counts.pending++;
+      if (!waiting.some((copy) => copy.line === line)) {
+        counts.altered++;
+        failures.push(`${waiting[0].where}: pending ${what} ${id} was altered`);
+      }
+      return;
+    }
+    counts.lost++;
+    failures.push(
+      `LOST: ${what} ${id} is not in the history${waiting ? ` (it is still pending in ${waiting[0].where})` : ''}`,
+    );
+  };
+
+  for (const record of ledger.acknowledged) {
+    if (record.cli) {
+      // Written by `audit-hooks log`: the timestamp is the writer's, the rest is known.
+      known.add(record.id);
+      const found = history.get(record.id) ?? (options.allowPending && pending.get(record.id)?.[0]);
+      if (!found) {
+        counts.lost++;
+        failures.push(`LOST: entry ${record.id} (${record.w}:${record.i}, via the CLI)`);
+        continue;
+      }
+      if (history.has(record.id)) counts.consolidated++;
+      else counts.pending++;
+      const { entry } = found;
+      const { pad } = expectedEntry({ ...record, ts: entry.timestamp, seq: 1 }, record.p);
+      if (
+        entry.session_id !== record.s ||
+        entry.writer !== record.w ||
+        entry.i !== record.i ||
+        entry.pad !== pad ||
+        entry.seq !== 1
+      ) {
+        counts.altered++;
+        failures.push(`entry ${record.id} (via the CLI) was altered`);
+      }
+      continue;
+    }
+    expectLine(
+      record.id,
+      JSON.stringify(expectedEntry(record, record.p)),
+      `entry (${record.w}:${record.i})`,
+    );
+  }
+  for (const [id, line] of seeds) expectLine(id, line, 'seeded entry');
+
+  // In flight when its writer was killed: at most once, unaltered, or a torn copy in quarantine.
+  const tornCandidates = [];
+  for (const record of ledger.inflight) {
+    if (record.id === undefined) continue;
+    known.add(record.id);
+    const line = JSON.stringify(expectedEntry({ ...record, seq: record.i + 1 }, record.p));
+    tornCandidates.push(Buffer.from(line));
+    const found = history.get(record.id);
+    if (found !== undefined) {
+      counts.inflightConsolidated++;
+      if (withoutCommit(found.line) !== line) {
+        counts.altered++;
+        failures.push(`${found.where}: in-flight entry ${record.id} was altered`);
+      }
+    }
+  }
+
+  for (const [id, found] of history) {
+    if (!known.has(id) && !(options.extraIds ?? new Set()).has(id)) {
+      counts.foreign++;
+      failures.push(`${found.where}: entry ${id} was never written by anyone`);
+    }
+  }
+
+  for (const record of quarantine) {
+    const torn =
+      record.bytes.length > 0 &&
+      tornCandidates.some(
+        (line) =>
+          line.length > record.bytes.length &&
+          line.subarray(0, record.bytes.length).equals(record.bytes),
+      );
+    if (torn) counts.tornQuarantined++;
+    if (options.quarantine === 'torn' && torn) continue;
+    if (options.quarantine === 'any') continue;
+    failures.push(
+      `quarantined ${record.source}:${record.line} (${record.problem}): ${record.bytes.subarray(0, 120).toString('utf8')}${torn ? '' : ' — not a torn in-flight line'}`,
+    );
+  }
+
+  for (const path of walk(join(root, 'logs'))) {
+    const name = relative(root, path);
+    if (TEMP.test(name) && !options.allowTemp) failures.push(`temp file left behind: ${name}`);
+    if (/\.consolidate\.lock(\.break)?$/.test(name) && !options.allowLock) {
+      failures.push(`lock file left behind: ${name}`);
+    }
+    if (/^logs\/active\/(\.claimed\/)?[^/]*\.jsonl$/.test(name) && !/[/@]$/.test(path)) {
+      counts.shardsLeft++;
+    }
+  }
+  if (!options.allowPending && counts.shardsLeft > 0) {
+    failures.push(`${counts.shardsLeft} shards or claims left in logs/active after the final run`);
+  }
+  return { counts, failures };
+}

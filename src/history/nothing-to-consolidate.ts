@@ -1,0 +1,69 @@
+// The post-commit hook runs `consolidate --hook` after every commit and almost always
+// finds nothing to do. This answers that one question with `node:fs` and `node:path`
+// only, so the bin can skip loading the CLI, the commands and their dependencies.
+
+// Node's ESM wrapper of `node:fs` reads every export, which loads its streams too: ~2 ms
+// that this path does without where `process.getBuiltinModule` exists (Node >= 20.16).
+const { lstatSync, readdirSync, readFileSync, statSync }: typeof import('node:fs') =
+  process.getBuiltinModule?.('node:fs') ?? (await import('node:fs'));
+const { dirname, join, resolve }: typeof import('node:path') =
+  process.getBuiltinModule?.('node:path') ?? (await import('node:path'));
+
+// ACTIVE and CLAIMED of ./paths.js, spelled out: importing that module costs a file load.
+const ACTIVE = join('logs', 'active');
+const CLAIMED = join('logs', 'active', '.claimed');
+
+/**
+ * True only when `consolidate --hook` run from `cwd` would find no shard and no claim,
+ * and so print nothing and exit 0. Anything unusual (no `.git` above, an unreadable
+ * folder, a `.jsonl` of any kind) answers false: the full consolidation then decides,
+ * and words any problem.
+ */
+export function nothingToConsolidate(cwd: string = process.cwd()): boolean {
+  try {
+    const root = worktreeRoot(resolve(cwd));
+    if (root === undefined || !hasGitDir(root)) return false;
+    const active = join(root, ACTIVE);
+    if (!noJsonl(active)) return false;
+    const claimed = join(root, CLAIMED);
+    try {
+      if (!lstatSync(claimed).isDirectory()) return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+    return noJsonl(claimed);
+  } catch {
+    return false;
+  }
+}
+
+// As findWorktreeRoot (src/git/worktree.ts): the nearest folder holding a `.git`.
+function worktreeRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      lstatSync(join(dir, '.git'));
+      return dir;
+    } catch {
+      if (dirname(dir) === dir) return undefined;
+    }
+  }
+}
+
+// As worktreeGitDir: a `.git` folder, or a `.git` file that names one.
+function hasGitDir(root: string): boolean {
+  const dotGit = join(root, '.git');
+  return (
+    statSync(dotGit).isDirectory() || /^gitdir:\s*(.+?)\s*$/m.test(readFileSync(dotGit, 'utf8'))
+  );
+}
+
+function noJsonl(dir: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
+  }
+  return !names.some((name) => name.endsWith('.jsonl'));
+}

@@ -1,0 +1,69 @@
+// The torture suite (bench/torture.mjs) at its reduced size, as part of `npm test`: load,
+// faults and hostile input against the built CLI, in real processes on real files (and real
+// full or read-only filesystems where this machine allows mounts). Any entry lost or
+// altered, anything left behind, or any unclear message fails the group that found it.
+// The full size (`npm run torture`) reports the figures in docs/RELIABILITY.md.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, testEnv } from '../helpers/git-repo.js';
+
+interface TortureCase {
+  group: string;
+  name: string;
+  lost: number;
+  altered: number;
+  failures: string[];
+}
+
+interface TortureReport {
+  size: string;
+  cases: TortureCase[];
+}
+
+/** Runs one group of the suite in its own process; resolves to its JSON report. */
+function torture(group: string): Promise<{ report: TortureReport; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bench', 'torture.mjs'), '--only', group, '--json'],
+      { env: testEnv({ TORTURE_SIZE: 'ci' }), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        resolve({ report: JSON.parse(stdout) as TortureReport, code });
+      } catch {
+        reject(new Error(`torture ${group} printed no report (exit ${code}):\n${stderr}`));
+      }
+    });
+  });
+}
+
+describe('torture suite, reduced size (TORTURE_SIZE=ci)', () => {
+  for (const group of ['load', 'faults', 'hostile']) {
+    it(`${group}: nothing lost, nothing altered, nothing left behind`, async () => {
+      const { report, code } = await torture(group);
+
+      expect(report.size).toBe('ci');
+      expect(report.cases.length).toBeGreaterThan(0);
+      for (const item of report.cases) {
+        expect({
+          case: `${item.group}/${item.name}`,
+          lost: item.lost,
+          altered: item.altered,
+          failures: item.failures,
+        }).toEqual({ case: `${item.group}/${item.name}`, lost: 0, altered: 0, failures: [] });
+      }
+      expect(code).toBe(0);
+    }, 600_000);
+  }
+});
