@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditHooksError } from '../errors.js';
@@ -14,7 +14,16 @@ import { detectRepoRoot } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, partitionDay } from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { readPartition, writeAtomic } from './partition.js';
-import { ACTIVE, CLAIMED, HISTORY, LOCK, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
+import {
+  ACTIVE,
+  CLAIMED,
+  HISTORY,
+  LOCK,
+  listNames,
+  partitionFile,
+  QUARANTINE,
+  TEMP_NAME,
+} from './paths.js';
 
 /** Options of {@link consolidate}. */
 export interface ConsolidateOptions {
@@ -114,15 +123,6 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     lock.release();
   }
   return result;
-}
-
-function listNames(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 /** Regular `*.jsonl` files in `dir`; symlinks are never followed or moved. */

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where everything lives, relative to a worktree root. */
@@ -15,4 +16,14 @@ export const TEMP_NAME = /^.+\.jsonl\.\d+$/;
 
 export function partitionFile(day: string): string {
   return join(HISTORY, `${day}.jsonl`);
+}
+
+/** The names in `dir`, sorted; none when it does not exist. */
+export function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as messages from '../messages.js';
 import { loadRedactionRules } from '../redact/config.js';
@@ -8,7 +8,15 @@ import { detectRepoRoot } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { writeAtomic } from './partition.js';
-import { HISTORY, LOCK, PARTITION_NAME, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
+import {
+  HISTORY,
+  LOCK,
+  listNames,
+  PARTITION_NAME,
+  partitionFile,
+  QUARANTINE,
+  TEMP_NAME,
+} from './paths.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -60,15 +68,6 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   }
 }
 
-function names(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 interface PartitionLine {
@@ -109,7 +108,7 @@ function check(root: string, rules: RedactionRules): VerifyResult {
   const firstSeen = new Map<string, string>();
   let partitions = 0;
   let entries = 0;
-  for (const name of names(join(root, HISTORY))) {
+  for (const name of listNames(join(root, HISTORY))) {
     const file = join(HISTORY, name);
     if (TEMP_NAME.test(name)) {
       findings.push({ file, line: 0, problem: 'stray temp file left by an interrupted write' });
@@ -187,7 +186,7 @@ async function repair(
   const seen = new Map<string, string>();
   const unreadable: Array<{ file: string; line: number; bytes: Buffer; problem: string }> = [];
   // A partition that is not a regular file (a folder) is reported, never touched.
-  const partitionNames = names(join(root, HISTORY)).filter(
+  const partitionNames = listNames(join(root, HISTORY)).filter(
     (name) => PARTITION_NAME.test(name) && isRegularFile(join(root, HISTORY, name)),
   );
   for (const name of partitionNames) {
@@ -258,7 +257,7 @@ async function repair(
       result.fixed.push(join(HISTORY, name));
     }
   }
-  for (const name of names(join(root, HISTORY)).filter((n) => TEMP_NAME.test(n))) {
+  for (const name of listNames(join(root, HISTORY)).filter((n) => TEMP_NAME.test(n))) {
     unlinkSync(join(root, HISTORY, name));
     result.fixed.push(join(HISTORY, name));
   }
