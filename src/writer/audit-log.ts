@@ -301,7 +301,7 @@ export class AuditLog {
       }
       // A writer killed mid-line (maybe this one, before a failed write) left a torn line:
       // start ours on a fresh line, or it would be glued to that one and quarantined with it.
-      if (this.sharded) this.endsMidLine = stat.size > 0 && !endsWithNewline(fd, stat.size);
+      if (this.sharded) this.endsMidLine = stat.size > 0 && endsWithTornLine(fd, stat.size);
       this.fd = fd;
       this.fdIdentity = { dev: stat.dev, ino: stat.ino };
       return fd;
@@ -319,6 +319,30 @@ export class AuditLog {
       throw writeError(this.shardFile, error);
     }
   }
+}
+
+// A writer sharing the shard may be in the middle of its one `write`: readers can see its
+// line half copied for a few microseconds. Only a tail that stays unfinished this long
+// belongs to a dead writer; a live one's would get an empty line in front of ours.
+// Counted in 1 ms pauses, not read off the clock, which a caller's test may have frozen.
+const TORN_TAIL_QUIET_PAUSES = 25;
+const TORN_TAIL_MAX_PAUSES = 250;
+
+/** True when the file ends in a line that no writer is finishing: a dead writer's torn line. */
+function endsWithTornLine(fd: number, size: number): boolean {
+  if (endsWithNewline(fd, size)) return false;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  let quiet = 0;
+  let seen = size;
+  for (let pauses = 0; pauses < TORN_TAIL_MAX_PAUSES; pauses++) {
+    Atomics.wait(pause, 0, 0, 1);
+    const now = fstatSync(fd).size;
+    if (now === 0 || endsWithNewline(fd, now)) return false;
+    quiet = now === seen ? quiet + 1 : 0;
+    seen = now;
+    if (quiet >= TORN_TAIL_QUIET_PAUSES) return true;
+  }
+  return true;
 }
 
 function endsWithNewline(fd: number, size: number): boolean {
