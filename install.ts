@@ -50,7 +50,13 @@ export type Action =
   | { kind: 'delete'; path: string; summary: string }
   | { kind: 'rmdir'; path: string; summary: string }
   | { kind: 'rename'; from: string; to: string; summary: string }
-  | { kind: 'git-config'; key: string; value: string | undefined; summary: string }
+  | {
+      kind: 'git-config';
+      key: string;
+      value: string | undefined;
+      cwd: string;
+      summary: string;
+    }
   | { kind: 'run'; file: string; args: string[]; cwd: string; summary: string };
 
 /** What install or uninstall did (or, with `dryRun`, would do). */
@@ -269,6 +275,7 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
         kind: 'git-config',
         key,
         value,
+        cwd: repo.main,
         summary: `git config ${key}: register the history merge driver`,
       });
     }
@@ -389,6 +396,7 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
       kind: 'git-config',
       key: 'merge.audit-hooks',
       value: undefined,
+      cwd: repo.main,
       summary: 'git config merge.audit-hooks: remove the history merge driver',
     });
   }
@@ -553,16 +561,13 @@ function apply(actions: readonly Action[]): void {
         renameSync(action.from, action.to);
         break;
       case 'git-config':
-        if (action.value === undefined)
-          execFileSync('git', ['config', '--remove-section', action.key], {
-            env: gitEnvironment(),
-            stdio: 'ignore',
-          });
-        else
-          execFileSync('git', ['config', action.key, action.value], {
-            env: gitEnvironment(),
-            stdio: 'ignore',
-          });
+        execFileSync(
+          'git',
+          action.value === undefined
+            ? ['config', '--remove-section', action.key]
+            : ['config', action.key, action.value],
+          { cwd: action.cwd, env: gitEnvironment(), stdio: 'ignore' },
+        );
         break;
       case 'run':
         execFileSync(action.file, action.args, {
