@@ -1,25 +1,14 @@
 // The installer (SPEC §7): plans every change for every worktree first, then applies
 // the plan (or prints it, with --dry-run). Planning reads only; applying writes only
 // what the plan says, so a second run finds nothing to do and says so.
-import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmdirSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { AuditHooksError } from './src/errors.js';
-import { git, gitMaybe, listWorktrees } from './src/git/git.js';
+import { listNames, readTextIfExists } from './src/files.js';
+import { git, gitMaybe } from './src/git/git.js';
+import { type Action, applyActions, editLines } from './src/install/actions.js';
 import {
   CHECKOUT_COMMAND,
   CONSOLIDATE_COMMAND,
@@ -27,8 +16,11 @@ import {
 } from './src/install/launcher.js';
 import { addJob, type LefthookJob, removeJob } from './src/install/lefthook-config.js';
 import { ensureLines, removeLines } from './src/install/line-file.js';
+import { gitHookDirs, label, type Repo, readRepo } from './src/install/repo.js';
+import { renderGitHook, renderLefthookTemplate } from './src/install/templates.js';
 import * as messages from './src/messages.js';
-import { detectRepoRoot, gitEnvironment } from './src/writer/index.js';
+
+export type { Action } from './src/install/actions.js';
 
 /** The hook runners audit-hooks can install into. */
 export type Manager = 'lefthook' | 'husky' | 'git';
@@ -43,21 +35,6 @@ export interface InstallOptions {
   /** Overrides the detected hook manager. */
   manager?: Manager;
 }
-
-/** One change to the repository; `summary` is what the user is shown. */
-export type Action =
-  | { kind: 'write'; path: string; content: string; mode?: number; summary: string }
-  | { kind: 'delete'; path: string; summary: string }
-  | { kind: 'rmdir'; path: string; summary: string }
-  | { kind: 'rename'; from: string; to: string; summary: string }
-  | {
-      kind: 'git-config';
-      key: string;
-      value: string | undefined;
-      cwd: string;
-      summary: string;
-    }
-  | { kind: 'run'; file: string; args: string[]; cwd: string; summary: string };
 
 /** What install or uninstall did (or, with `dryRun`, would do). */
 export interface InstallResult {
@@ -91,70 +68,6 @@ function chainJob(hook: string): LefthookJob {
   };
 }
 const CHAIN_JOBS: readonly LefthookJob[] = HOOKS.map(chainJob);
-
-interface Repo {
-  root: string;
-  main: string;
-  worktrees: string[];
-  hooksDir: string;
-  hooksPath: string | undefined;
-}
-
-function readRepo(cwd: string, verb: 'install' | 'uninstall'): Repo {
-  let root: string;
-  try {
-    root = detectRepoRoot(cwd);
-  } catch (error) {
-    if (!(error as Error).message.startsWith('Not in a git repository')) throw error;
-    throw new AuditHooksError(messages.installNotInRepository(cwd, verb));
-  }
-  const worktrees = listWorktrees(root)
-    .filter((worktree) => !worktree.bare && existsSync(worktree.path))
-    .map((worktree) => worktree.path);
-  const main = worktrees[0] ?? root;
-  return {
-    root,
-    main,
-    worktrees,
-    hooksDir: git(main, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks']),
-    hooksPath: gitMaybe(main, ['config', 'core.hooksPath']),
-  };
-}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && /"name":\s*"audit-hooks"/.test(readFileSync(manifest, 'utf8')))
-      return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the audit-hooks package folder');
-    dir = parent;
-  }
-}
-
-function template(name: string): string {
-  return readFileSync(join(packageRoot(), 'templates', name), 'utf8');
-}
-
-function renderLefthookTemplate(): string {
-  return template('lefthook.yml')
-    .replace('{{consolidate}}', CONSOLIDATE_COMMAND.replaceAll("'", "''"))
-    .replace('{{checkout}}', CHECKOUT_COMMAND);
-}
-
-function renderGitHook(hook: string, command: string): string {
-  return template('git-hook.sh').replaceAll('{{hook}}', hook).replace('{{command}}', command);
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
 
 // What `lefthook install` writes calls `lefthook run <hook>` (through `call_lefthook` in
 // lefthook 1 and 2); a user's own hook that merely mentions lefthook is not one.
@@ -197,7 +110,7 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
   // Hooks that `lefthook install` will rename to <hook>.old (or already did).
   const foreignHooks = HOOKS.filter((hook) => {
     const path = join(repo.hooksDir, hook);
-    const text = readText(path);
+    const text = readTextIfExists(path);
     return (
       (text !== undefined && !isLefthookStub(text) && !isOurGitHook(text)) ||
       existsSync(`${path}.old`)
@@ -224,7 +137,7 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
         existsSync(file),
       );
       const file = existing ?? join(worktree, 'lefthook.yml');
-      const text = readText(file);
+      const text = readTextIfExists(file);
       // A file install creates has the audit-hooks jobs already (from the template).
       const next = (text === undefined ? chainJobs : [...chainJobs, ...JOBS]).reduce(
         (acc, job) => addJob(acc, job, label(repo, file)),
@@ -283,7 +196,7 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
 
   if (manager === 'lefthook') {
     const installed = ['post-commit', 'post-checkout'].every((hook) =>
-      isLefthookStub(readText(join(repo.hooksDir, hook))),
+      isLefthookStub(readTextIfExists(join(repo.hooksDir, hook))),
     );
     if (!installed) {
       actions.push({
@@ -302,7 +215,7 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
         ['post-checkout', CHECKOUT_COMMAND],
       ] as const) {
         const path = join(dir, hook);
-        const text = readText(path);
+        const text = readTextIfExists(path);
         const ours = renderGitHook(hook, command);
         if (text === ours) continue;
         if (text !== undefined && !isOurGitHook(text)) {
@@ -324,7 +237,7 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
     }
   }
 
-  if (!options.dryRun) apply(actions);
+  if (!options.dryRun) applyActions(actions);
   return { manager, reason, worktrees: repo.worktrees, actions, dryRun: options.dryRun === true };
 }
 
@@ -343,13 +256,13 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
   for (const worktree of repo.worktrees) {
     const active = join(worktree, 'logs', 'active');
     const gitkeep = join(active, '.gitkeep');
-    if (readText(gitkeep) === '') {
+    if (readTextIfExists(gitkeep) === '') {
       actions.push({ kind: 'delete', path: gitkeep, summary: say(gitkeep, 'delete') });
       // The folders install created, if nothing else is in them.
-      if (listDir(active).length === 1) {
+      if (listNames(active).length === 1) {
         actions.push({ kind: 'rmdir', path: active, summary: say(active, 'delete (empty)') });
         const logs = dirname(active);
-        if (listDir(logs).length === 1) {
+        if (listNames(logs).length === 1) {
           actions.push({ kind: 'rmdir', path: logs, summary: say(logs, 'delete (empty)') });
         }
       }
@@ -361,7 +274,7 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
       removeLines(text ?? '', GITATTRIBUTES_LINES),
     );
     for (const file of LEFTHOOK_FILES.map((name) => join(worktree, name))) {
-      const text = readText(file);
+      const text = readTextIfExists(file);
       if (text === undefined) continue;
       // The reverse of the order install added them in.
       let next = [...allJobs]
@@ -404,17 +317,17 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
   // With no lefthook config left, the lefthook hooks (and its checksum) were install's.
   const lefthookHooks = lefthookConfigRemains
     ? []
-    : listDir(repo.hooksDir).filter(
+    : listNames(repo.hooksDir).filter(
         (name) =>
           !/\.(old|sample)$/.test(name) &&
           !name.endsWith(CHAINED) &&
           !(HOOKS as readonly string[]).includes(name) &&
-          isLefthookStub(readText(join(repo.hooksDir, name))),
+          isLefthookStub(readTextIfExists(join(repo.hooksDir, name))),
       );
   for (const dir of gitHookDirs(repo)) {
     for (const hook of [...HOOKS, ...(dir === repo.hooksDir ? lefthookHooks : [])]) {
       const path = join(dir, hook);
-      const text = readText(path);
+      const text = readTextIfExists(path);
       const ownedByUs = isOurGitHook(text) || (isLefthookStub(text) && !remainingHooks.has(hook));
       if (!ownedByUs) continue;
       actions.push({ kind: 'delete', path, summary: say(path, 'delete the hook install added') });
@@ -443,63 +356,13 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
     actions.push({ kind: 'delete', path: checksum, summary: say(checksum, 'delete (lefthook’s)') });
   }
 
-  if (!options.dryRun) apply(actions);
+  if (!options.dryRun) applyActions(actions);
   return { manager, reason, worktrees: repo.worktrees, actions, dryRun: options.dryRun === true };
 }
 
 function hasHook(lefthookYml: string, hook: string): boolean {
   const value = parse(lefthookYml) as Record<string, unknown> | null;
   return value !== null && typeof value === 'object' && value[hook] != null;
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-// Where the plain-git hooks go. A relative core.hooksPath is relative to each worktree
-// (git runs hooks from the worktree's root), so every worktree needs its own.
-function gitHookDirs(repo: Repo): string[] {
-  if (repo.hooksPath === undefined || isAbsolute(repo.hooksPath)) return [repo.hooksDir];
-  return [...new Set(repo.worktrees.map((worktree) => resolve(worktree, repo.hooksPath ?? '')))];
-}
-
-function editLines(
-  actions: Action[],
-  say: (path: string, what: string) => string,
-  path: string,
-  edit: (text: string | undefined) => string,
-  mode?: number,
-): void {
-  const text = readText(path);
-  const next = edit(text);
-  if (next === (text ?? '')) return;
-  if (next === '' && text !== undefined) {
-    actions.push({
-      kind: 'delete',
-      path,
-      summary: say(path, 'delete (only the audit-hooks lines were left)'),
-    });
-    return;
-  }
-  actions.push({
-    kind: 'write',
-    path,
-    content: next,
-    ...(mode === undefined || text !== undefined ? {} : { mode }),
-    summary: say(
-      path,
-      text === undefined
-        ? 'create'
-        : next.length > text.length
-          ? 'add the audit-hooks lines'
-          : 'remove the audit-hooks lines',
-    ),
-  });
 }
 
 // husky's hooks path is relative (.husky/_), so in a linked worktree its hooks run only
@@ -530,52 +393,4 @@ function copyHuskyRuntime(
 function lefthookBin(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('lefthook/package.json')), 'bin', 'index.js');
-}
-
-function label(repo: Repo, path: string): string {
-  const worktree = [...repo.worktrees]
-    .sort((a, b) => b.length - a.length)
-    .find((w) => path.startsWith(`${w}/`));
-  if (worktree === undefined) return path;
-  const rel = relative(worktree, path);
-  return worktree === repo.main
-    ? rel
-    : `${relative(repo.main, worktree).startsWith('..') ? worktree : relative(repo.main, worktree)}: ${rel}`;
-}
-
-function apply(actions: readonly Action[]): void {
-  for (const action of actions) {
-    switch (action.kind) {
-      case 'write':
-        mkdirSync(dirname(action.path), { recursive: true });
-        writeFileSync(action.path, action.content);
-        if (action.mode !== undefined) chmodSync(action.path, action.mode);
-        break;
-      case 'delete':
-        unlinkSync(action.path);
-        break;
-      case 'rmdir':
-        rmdirSync(action.path);
-        break;
-      case 'rename':
-        renameSync(action.from, action.to);
-        break;
-      case 'git-config':
-        execFileSync(
-          'git',
-          action.value === undefined
-            ? ['config', '--remove-section', action.key]
-            : ['config', action.key, action.value],
-          { cwd: action.cwd, env: gitEnvironment(), stdio: 'ignore' },
-        );
-        break;
-      case 'run':
-        execFileSync(action.file, action.args, {
-          cwd: action.cwd,
-          env: gitEnvironment(),
-          stdio: 'pipe',
-        });
-        break;
-    }
-  }
 }

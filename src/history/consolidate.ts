@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditHooksError } from '../errors.js';
+import { listNames } from '../files.js';
 import {
   findWorktreeRoot,
   operationInProgress,
@@ -14,16 +15,7 @@ import { detectRepoRoot } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, partitionDay } from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { readPartition, writeAtomic } from './partition.js';
-import {
-  ACTIVE,
-  CLAIMED,
-  HISTORY,
-  LOCK,
-  listNames,
-  partitionFile,
-  QUARANTINE,
-  TEMP_NAME,
-} from './paths.js';
+import { ACTIVE, CLAIMED, HISTORY, LOCK, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
 
 /** Options of {@link consolidate}. */
 export interface ConsolidateOptions {

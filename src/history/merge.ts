@@ -1,17 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { AuditHooksError } from '../errors.js';
+import { readTextIfExists } from '../files.js';
 import * as messages from '../messages.js';
 import { type EntryLine, parseLine, sortUnique, splitLines } from './entry-line.js';
 import { writeAtomic } from './partition.js';
 
 function readSide(path: string): EntryLine[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
+  const text = readTextIfExists(path);
+  if (text === undefined) return [];
   const { lines, partial } = splitLines(text);
   if (partial !== undefined) lines.push(partial);
   const records: EntryLine[] = [];

@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where everything lives, relative to a worktree root. */
@@ -16,14 +15,4 @@ export const TEMP_NAME = /^.+\.jsonl\.\d+$/;
 
 export function partitionFile(day: string): string {
   return join(HISTORY, `${day}.jsonl`);
-}
-
-/** The names in `dir`, sorted; none when it does not exist. */
-export function listNames(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }

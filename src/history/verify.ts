@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { listNames } from '../files.js';
 import * as messages from '../messages.js';
 import { loadRedactionRules } from '../redact/config.js';
 import { type RedactionRules, redactEntry } from '../redact/redact.js';
@@ -8,15 +9,7 @@ import { detectRepoRoot } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './entry-line.js';
 import { acquireLock } from './lock.js';
 import { writeAtomic } from './partition.js';
-import {
-  HISTORY,
-  LOCK,
-  listNames,
-  PARTITION_NAME,
-  partitionFile,
-  QUARANTINE,
-  TEMP_NAME,
-} from './paths.js';
+import { HISTORY, LOCK, PARTITION_NAME, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listNames } from '../files.js';
 import { git } from '../git/git.js';
 import { splitLines } from '../history/entry-line.js';
 import { HISTORY } from '../history/paths.js';
@@ -102,16 +103,8 @@ interface Source {
 
 function partitions(root: string, commit: string | undefined): Source[] {
   if (commit === undefined) {
-    let names: string[];
-    try {
-      names = readdirSync(join(root, HISTORY));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return names
+    return listNames(join(root, HISTORY))
       .filter((name) => name.endsWith('.jsonl'))
-      .sort()
       .map((name) => {
         const file = join(HISTORY, name);
         return { file, read: () => readFileSync(join(root, file), 'utf8') };

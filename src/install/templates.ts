@@ -1,0 +1,33 @@
+// The files install writes come from the package's templates/ folder.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHECKOUT_COMMAND, CONSOLIDATE_COMMAND } from './launcher.js';
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && /"name":\s*"audit-hooks"/.test(readFileSync(manifest, 'utf8')))
+      return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the audit-hooks package folder');
+    dir = parent;
+  }
+}
+
+function template(name: string): string {
+  return readFileSync(join(packageRoot(), 'templates', name), 'utf8');
+}
+
+/** templates/lefthook.yml with the hook commands filled in. */
+export function renderLefthookTemplate(): string {
+  return template('lefthook.yml')
+    .replace('{{consolidate}}', CONSOLIDATE_COMMAND.replaceAll("'", "''"))
+    .replace('{{checkout}}', CHECKOUT_COMMAND);
+}
+
+/** templates/git-hook.sh for one hook and its command. */
+export function renderGitHook(hook: string, command: string): string {
+  return template('git-hook.sh').replaceAll('{{hook}}', hook).replace('{{command}}', command);
+}
