@@ -3,6 +3,7 @@
 import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import {
   accessSync,
+  chmodSync,
   constants,
   existsSync,
   lstatSync,
@@ -10,12 +11,33 @@ import {
   readdirSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { delimiter, join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { BIN, makeRepo, runCli, type TempRepo, tempDir, testEnv } from './git-repo.js';
 import { historyEntries, type StoredEntry } from './history.js';
+import { ok } from './pack.js';
+
+export { ok };
+
+const scratch: (() => void)[] = [];
+
+/**
+ * Removes every repository and folder this module made since the last call: register it
+ * with `afterEach`, so each test starts from nothing (the file-wide cleanup is a backstop).
+ */
+export function removeScratch(): void {
+  for (const cleanup of scratch.splice(0)) cleanup();
+}
+
+/** A temp folder that {@link removeScratch} removes after the test. */
+export function scratchDir(prefix?: string): string {
+  const dir = tempDir(prefix);
+  scratch.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /**
  * Environment for commits through the installed hooks: no `audit-hooks` on PATH (unless
@@ -79,7 +101,8 @@ export interface WorktreeRepo extends TempRepo {
 
 /**
  * A repository on `main` with `linked` worktrees (branches `wt1`, `wt2`, …) next to it, in
- * one temp folder removed by `cleanup`. `node_modules/` is excluded for every worktree.
+ * one temp folder removed by `cleanup` (or {@link removeScratch}). `node_modules/` is
+ * excluded for every worktree.
  */
 export function makeWorktreeRepo(options: { linked?: number } = {}): WorktreeRepo {
   const repo = makeRepo();
@@ -91,15 +114,64 @@ export function makeWorktreeRepo(options: { linked?: number } = {}): WorktreeRep
     worktrees.push(path);
   }
   writeFileSync(join(repo.root, '.git', 'info', 'exclude'), 'node_modules/\n');
+  const cleanup = () => {
+    repo.cleanup();
+    execFileSync('rm', ['-rf', parent]);
+  };
+  scratch.push(cleanup);
   return {
     ...repo,
     worktrees,
     install: (args = ['install'], cwd = repo.root) => runCli(args, { cwd, env: hookEnv() }),
-    cleanup: () => {
-      repo.cleanup();
-      execFileSync('rm', ['-rf', parent]);
-    },
+    cleanup,
   };
+}
+
+/**
+ * A {@link makeWorktreeRepo} with audit-hooks installed by the built CLI (lefthook, the
+ * default); unless `bin` is false, the main worktree gets it from {@link linkBin} first.
+ */
+export function installedRepo(options: { linked?: number; bin?: boolean } = {}): WorktreeRepo {
+  const repo = makeWorktreeRepo(options);
+  if (options.bin !== false) linkBin(repo.root);
+  ok(repo.install());
+  return repo;
+}
+
+/**
+ * Takes back the last commit in each of `worktrees` but keeps the files install wrote; drops
+ * what consolidation made (the history, its claim folder) and the main worktree's
+ * `node_modules/` that {@link linkBin} made, so only install's own changes are left.
+ */
+export function undoCommits(repo: WorktreeRepo, worktrees = repo.worktrees): void {
+  rmSync(join(repo.root, 'node_modules'), { recursive: true });
+  for (const worktree of worktrees) {
+    gitIn(worktree, ['reset', '-q', '--soft', 'HEAD~1']);
+    rmSync(join(worktree, 'logs', 'history'), { recursive: true, force: true });
+    rmSync(join(worktree, 'logs', 'active', '.claimed'), { recursive: true, force: true });
+  }
+}
+
+/** Writes an executable `#!/bin/sh` hook running `body` to `path`; returns its text. */
+export function writeHook(path: string, body: string): string {
+  const text = `#!/bin/sh\n${body}\n`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  chmodSync(path, 0o755);
+  return text;
+}
+
+/** A file in a {@link scratchDir} that test hooks append to, to show that (and how) they ran. */
+export interface Trace {
+  path: string;
+  /** What was appended so far (throws when nothing ran). */
+  read(): string;
+}
+
+/** A new {@link Trace}. */
+export function hookTrace(): Trace {
+  const path = join(scratchDir('audit-hooks-marker-'), 'ran');
+  return { path, read: () => readFileSync(path, 'utf8') };
 }
 
 /** `<dir>/node_modules/.bin/audit-hooks` → the built CLI, as `npm i -D audit-hooks` makes it. */

@@ -2,63 +2,41 @@
 // core.hooksPath points somewhere lefthook cannot install. A hook that was there before
 // is chained (it still runs, first, and its exit status is kept), and uninstall puts it back.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/git-repo.js';
 import {
   commitAll,
   gitIn,
   historyEvents,
   hookEnv,
+  hookTrace,
   linkBin,
   logEntry,
   makeWorktreeRepo,
+  ok,
   readIf,
+  removeScratch,
   snapshot,
   snapshotDiff,
-  type WorktreeRepo,
+  type Trace,
+  undoCommits,
+  writeHook,
 } from '../helpers/install.js';
 
-let repo: WorktreeRepo | undefined;
-const cleanups: string[] = [];
-afterEach(() => {
-  repo?.cleanup();
-  repo = undefined;
-  for (const dir of cleanups.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(removeScratch);
 
-function ok(result: { status: number | null; stdout: string; stderr: string }) {
-  if (result.status !== 0) {
-    throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
-
-/** A foreign hook that appends a line to `<marker>/ran` and exits with `status`. */
-function foreignHook(path: string, marker: string, status = 0): string {
-  const text = `#!/bin/sh\necho "foreign $(basename "$PWD") $*" >> ${marker}/ran\nexit ${status}\n`;
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, text);
-  chmodSync(path, 0o755);
-  return text;
-}
-
-/** Takes back the last commit, keeping install's files; drops what consolidation made. */
-function undoCommit(worktree: string): void {
-  gitIn(worktree, ['reset', '-q', '--soft', 'HEAD~1']);
-  rmSync(join(worktree, 'logs', 'history'), { recursive: true, force: true });
-  rmSync(join(worktree, 'logs', 'active', '.claimed'), { recursive: true, force: true });
+/** A foreign hook that appends `foreign <worktree> <args>` to `ran` and exits with `status`. */
+function foreignHook(path: string, ran: Trace, status = 0): string {
+  return writeHook(path, `echo "foreign $(basename "$PWD") $*" >> ${ran.path}\nexit ${status}`);
 }
 
 describe('install --manager git', () => {
   it('chains a foreign post-commit hook: it still runs, first, with its exit status', () => {
     const r = makeWorktreeRepo({ linked: 1 });
-    repo = r;
-    const marker = tempDir('audit-hooks-marker-');
-    cleanups.push(marker);
+    const ran = hookTrace();
     const hook = join(r.root, '.git', 'hooks', 'post-commit');
-    const foreign = foreignHook(hook, marker, 3);
+    const foreign = foreignHook(hook, ran, 3);
     const before = snapshot(r);
 
     linkBin(r.root);
@@ -73,9 +51,7 @@ describe('install --manager git', () => {
       logEntry(worktree, 'g', { event: worktree === r.root ? 'main' : 'linked' });
       expect(commitAll(worktree, 'c')).toMatch(/consolidated 1 entry/);
     }
-    expect(readFileSync(join(marker, 'ran'), 'utf8')).toBe(
-      `foreign ${r.root.split('/').at(-1)} \nforeign wt1 \n`,
-    );
+    expect(ran.read()).toBe(`foreign ${r.root.split('/').at(-1)} \nforeign wt1 \n`);
     expect(historyEvents(r.root)).toEqual(['main']);
     expect(historyEvents(r.worktrees[1] as string)).toEqual(['linked']);
 
@@ -83,13 +59,12 @@ describe('install --manager git', () => {
     // status, but a caller of the hook may not).
     const direct = spawnSync(hook, ['an-arg'], { cwd: r.root, env: hookEnv(), encoding: 'utf8' });
     expect(direct.status).toBe(3);
-    expect(readFileSync(join(marker, 'ran'), 'utf8')).toMatch(/foreign \S+ an-arg\n$/);
+    expect(ran.read()).toMatch(/foreign \S+ an-arg\n$/);
 
     // A second run is a no-op, uninstall restores the foreign hook byte for byte.
     const second = ok(r.install(['install', '--manager', 'git']));
     expect(second.stdout).toMatch(/nothing changed/);
-    rmSync(join(r.root, 'node_modules'), { recursive: true });
-    for (const worktree of r.worktrees) undoCommit(worktree);
+    undoCommits(r);
     ok(r.install(['uninstall']));
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
     expect(existsSync(`${hook}.pre-audit-hooks`)).toBe(false);
@@ -97,7 +72,6 @@ describe('install --manager git', () => {
 
   it('installs without a hook there before, and uninstall removes it all', () => {
     const r = makeWorktreeRepo({ linked: 1 });
-    repo = r;
     const before = snapshot(r);
     ok(r.install(['install', '--manager', 'git']));
     for (const hook of ['post-commit', 'post-checkout']) {
@@ -111,11 +85,9 @@ describe('install --manager git', () => {
 describe('core.hooksPath set to a folder of the user’s own', () => {
   it('uses plain git hooks in that folder of every worktree, chaining the user’s hook', () => {
     const r = makeWorktreeRepo({ linked: 1 });
-    repo = r;
-    const marker = tempDir('audit-hooks-marker-');
-    cleanups.push(marker);
+    const ran = hookTrace();
     // The team's hooks are committed in .githooks/ and git is pointed there.
-    const foreign = foreignHook(join(r.root, '.githooks', 'post-commit'), marker);
+    const foreign = foreignHook(join(r.root, '.githooks', 'post-commit'), ran);
     gitIn(r.root, ['add', '.githooks']);
     gitIn(r.root, ['commit', '-q', '-m', 'team hooks']);
     r.git('config', 'core.hooksPath', '.githooks');
@@ -136,12 +108,11 @@ describe('core.hooksPath set to a folder of the user’s own', () => {
       logEntry(worktree, 'h', { event: worktree === r.root ? 'main' : 'linked' });
       expect(commitAll(worktree, 'c')).toMatch(/consolidated 1 entry/);
     }
-    expect(readFileSync(join(marker, 'ran'), 'utf8').split('\n')).toHaveLength(3);
+    expect(ran.read().split('\n')).toHaveLength(3);
     expect(historyEvents(r.root)).toEqual(['main']);
     expect(historyEvents(linked)).toEqual(['linked']);
 
-    rmSync(join(r.root, 'node_modules'), { recursive: true });
-    for (const worktree of r.worktrees) undoCommit(worktree);
+    undoCommits(r);
     ok(r.install(['uninstall']));
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
   });

@@ -1,47 +1,27 @@
 // SPEC §7–§8 at commit time: the hooks install leaves behind, run by real git and lefthook.
 // Where the hook finds audit-hooks (this worktree, the main one, PATH, nowhere), which
 // worktree it consolidates, a worktree added later, and merging branches of two worktrees.
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, tempDir } from '../helpers/git-repo.js';
+import { BIN, shardFiles } from '../helpers/git-repo.js';
 import { historyEntries, pendingEntries } from '../helpers/history.js';
 import {
   commitAll,
   gitIn,
   historyEvents,
   hookEnv,
-  linkBin,
+  installedRepo,
   logEntry,
-  makeWorktreeRepo,
-  type WorktreeRepo,
+  removeScratch,
+  scratchDir,
 } from '../helpers/install.js';
 
-let repo: WorktreeRepo | undefined;
-const cleanups: string[] = [];
-afterEach(() => {
-  repo?.cleanup();
-  repo = undefined;
-  for (const dir of cleanups.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A repository with linked worktrees and audit-hooks installed (lefthook). */
-function installed(options: { linked?: number; bin?: boolean } = {}): WorktreeRepo {
-  repo = makeWorktreeRepo({ linked: options.linked ?? 1 });
-  if (options.bin !== false) linkBin(repo.root);
-  const result = repo.install();
-  if (result.status !== 0) throw new Error(result.stderr);
-  return repo;
-}
-
-function shardNames(root: string): string[] {
-  const dir = join(root, 'logs', 'active');
-  return existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.jsonl')) : [];
-}
+afterEach(removeScratch);
 
 describe('the post-commit hook', () => {
   it('consolidates the linked worktree it runs in, not the main one', () => {
-    const r = installed();
+    const r = installedRepo({ linked: 1 });
     const linked = r.worktrees[1] as string;
     logEntry(r.root, 'main-session', { event: 'main-pending' });
     logEntry(linked, 'linked-session', { event: 'linked' });
@@ -50,7 +30,7 @@ describe('the post-commit hook', () => {
     const output = commitAll(linked, 'commit in the linked worktree');
     expect(output).toMatch(/consolidated 1 entry from 1 shard/);
     expect(historyEvents(linked)).toEqual(['linked']);
-    expect(shardNames(linked)).toEqual([]);
+    expect(shardFiles(linked)).toEqual([]);
     // The main worktree's shard is left for the main worktree's own next commit.
     expect(historyEvents(r.root)).toEqual([]);
     expect(pendingEntries(r.root).map((entry) => entry.event)).toEqual(['main-pending']);
@@ -63,7 +43,7 @@ describe('the post-commit hook', () => {
   });
 
   it('finds the main worktree’s node_modules from a linked worktree that has none', () => {
-    const r = installed();
+    const r = installedRepo({ linked: 1 });
     const linked = r.worktrees[1] as string;
     expect(existsSync(join(linked, 'node_modules'))).toBe(false);
     logEntry(linked, 'l', { event: 'via-main-bin' });
@@ -72,9 +52,8 @@ describe('the post-commit hook', () => {
   });
 
   it('uses audit-hooks on PATH where no node_modules has it (a repo of another language)', () => {
-    const r = installed({ bin: false });
-    const dir = tempDir('audit-hooks-path-');
-    cleanups.push(dir);
+    const r = installedRepo({ linked: 1, bin: false });
+    const dir = scratchDir('audit-hooks-path-');
     symlinkSync(BIN, join(dir, 'audit-hooks'));
     const env = hookEnv({ pathDirs: [dir] });
     for (const worktree of r.worktrees) {
@@ -85,7 +64,7 @@ describe('the post-commit hook', () => {
   });
 
   it('says it did not consolidate where audit-hooks is nowhere, and the commit succeeds', () => {
-    const r = installed({ bin: false });
+    const r = installedRepo({ linked: 1, bin: false });
     for (const worktree of r.worktrees) {
       logEntry(worktree, 'n', { event: 'stays' });
       const before = gitIn(worktree, ['rev-parse', 'HEAD']);
@@ -100,14 +79,13 @@ describe('the post-commit hook', () => {
 
 describe('a worktree added after install', () => {
   it('gets logs/active from the post-checkout job, and its first commit consolidates', () => {
-    const r = installed({ linked: 0 });
+    const r = installedRepo({ linked: 0 });
     // Commit what install wrote, except the .gitkeep: so only the hook can make the folder.
     gitIn(r.root, ['add', '-A']);
     gitIn(r.root, ['rm', '-q', '--cached', 'logs/active/.gitkeep']);
     gitIn(r.root, ['commit', '-q', '-m', 'install audit-hooks']);
 
-    const later = join(tempDir('audit-hooks-later-'), 'later');
-    cleanups.push(join(later, '..'));
+    const later = join(scratchDir('audit-hooks-later-'), 'later');
     gitIn(r.root, ['worktree', 'add', '-q', '-b', 'later', later]);
     expect(existsSync(join(later, 'logs', 'active'))).toBe(true);
     expect(readdirSync(join(later, 'logs', 'active'))).toEqual([]);
@@ -115,13 +93,13 @@ describe('a worktree added after install', () => {
     logEntry(later, 'later-session', { event: 'later' });
     expect(commitAll(later, 'first commit in the new worktree')).toMatch(/consolidated 1 entry/);
     expect(historyEvents(later)).toEqual(['later']);
-    expect(shardNames(later)).toEqual([]);
+    expect(shardFiles(later)).toEqual([]);
   });
 });
 
 describe('merging the branches of two worktrees', () => {
   it('unions the history partitions with no conflict', () => {
-    const r = installed({ linked: 2 });
+    const r = installedRepo({ linked: 2 });
     const [main, wt1, wt2] = r.worktrees as [string, string, string];
     // The install itself on main, and both branches starting from it.
     commitAll(main, 'install audit-hooks');

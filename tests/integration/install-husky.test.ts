@@ -14,7 +14,9 @@ import {
   linkBin,
   logEntry,
   makeWorktreeRepo,
+  ok,
   readIf,
+  removeScratch,
   runHusky,
   snapshot,
   snapshotDiff,
@@ -28,24 +30,11 @@ beforeAll(() => {
   huskyBin();
 });
 afterAll(() => cleanupHusky());
-
-let repo: WorktreeRepo | undefined;
-afterEach(() => {
-  repo?.cleanup();
-  repo = undefined;
-});
-
-function ok(result: { status: number | null; stdout: string; stderr: string }) {
-  if (result.status !== 0) {
-    throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
+afterEach(removeScratch);
 
 /** A repo set up as `npx husky init` leaves it, committed, with linked worktrees on it. */
 function huskyRepo(linked = 2): WorktreeRepo {
   const r = makeWorktreeRepo({ linked });
-  repo = r;
   writeFileSync(join(r.root, 'package.json'), '{\n  "name": "app",\n  "private": true\n}\n');
   runHusky(r.root, ['init']);
   // `husky init`'s pre-commit runs `npm test`; this team checks something quicker.

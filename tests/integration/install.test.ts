@@ -3,55 +3,32 @@
 // byte, and that a user's lefthook.yml (or a broken one) is respected. Real git, the built
 // CLI and the real lefthook binary (its hooks find it by the path `lefthook install` bakes in).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ROOT, runCli, tempDir } from '../helpers/git-repo.js';
+import { ROOT, runCli } from '../helpers/git-repo.js';
 import {
   commitAll,
   historyEvents,
-  hookEnv,
+  hookTrace,
+  installedRepo,
   linkBin,
   logEntry,
   makeWorktreeRepo,
+  ok,
   readIf,
+  removeScratch,
+  scratchDir,
   snapshot,
   snapshotDiff,
-  type WorktreeRepo,
+  undoCommits,
+  writeHook,
 } from '../helpers/install.js';
 
 const LEFTHOOK = join(ROOT, 'node_modules', 'lefthook', 'bin', 'index.js');
 
-let repo: WorktreeRepo | undefined;
-const cleanups: string[] = [];
-afterEach(() => {
-  repo?.cleanup();
-  repo = undefined;
-  for (const dir of cleanups.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function setUp(linked = 2): WorktreeRepo {
-  repo = makeWorktreeRepo({ linked });
-  return repo;
-}
-
-function ok(result: { status: number | null; stdout: string; stderr: string }) {
-  if (result.status !== 0) {
-    throw new Error(`exit ${result.status}\n${result.stdout}\n${result.stderr}`);
-  }
-  return result;
-}
-
-/**
- * Takes back the last commit but keeps the files install wrote; drops what consolidation
- * made (the history, its claim folder), so only install's own changes are left.
- */
-function undoCommit(worktree: string): void {
-  execFileSync('git', ['reset', '-q', '--soft', 'HEAD~1'], { cwd: worktree, env: hookEnv() });
-  rmSync(join(worktree, 'logs', 'history'), { recursive: true, force: true });
-  rmSync(join(worktree, 'logs', 'active', '.claimed'), { recursive: true, force: true });
-}
+afterEach(removeScratch);
 
 type Hooks = Record<string, { jobs?: { name?: string; run?: string }[] } | undefined>;
 
@@ -61,7 +38,7 @@ function jobNames(text: string, hook: string): string[] {
 
 describe('install with lefthook', () => {
   it('sets up every worktree, registers the merge driver and installs the hooks', () => {
-    const r = setUp();
+    const r = makeWorktreeRepo();
     const result = ok(r.install());
     expect(result.stdout).toMatch(/^audit-hooks: installing with lefthook \(the default\)/);
     expect(result.stdout).toMatch(/installed in 3 worktrees/);
@@ -92,9 +69,7 @@ describe('install with lefthook', () => {
   });
 
   it('commits in every worktree consolidate that worktree’s shards', () => {
-    const r = setUp();
-    linkBin(r.root);
-    ok(r.install());
+    const r = installedRepo();
     r.worktrees.forEach((worktree, i) => {
       logEntry(worktree, `s${i}`, { event: `wt${i}` });
       const output = commitAll(worktree, `work in wt${i}`);
@@ -110,7 +85,7 @@ describe('install with lefthook', () => {
   });
 
   it('is idempotent: a second run changes no byte and says so', () => {
-    const r = setUp();
+    const r = makeWorktreeRepo();
     ok(r.install());
     const before = snapshot(r);
     const second = ok(r.install());
@@ -123,7 +98,7 @@ describe('install with lefthook', () => {
   });
 
   it('--dry-run prints the plan and writes nothing', () => {
-    const r = setUp();
+    const r = makeWorktreeRepo();
     const before = snapshot(r);
     const result = ok(r.install(['install', '--dry-run']));
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
@@ -146,7 +121,7 @@ describe('install with lefthook', () => {
   });
 
   it('uninstall gives back every byte of the users’ files (comments, CRLF, no final newline)', () => {
-    const r = setUp();
+    const r = makeWorktreeRepo();
     const [main, wt1, wt2] = r.worktrees as [string, string, string];
     writeFileSync(join(main, '.gitignore'), '# deps\n  node_modules/   \n\n\n*.log\n');
     writeFileSync(join(main, '.gitattributes'), '* text=auto eol=lf');
@@ -172,7 +147,7 @@ describe('install with lefthook', () => {
   });
 
   it('uninstall after install in a fresh repository leaves the hooks folder as it was', () => {
-    const r = setUp(1);
+    const r = makeWorktreeRepo({ linked: 1 });
     const before = snapshot(r);
     ok(r.install());
     ok(r.install(['uninstall']));
@@ -181,19 +156,18 @@ describe('install with lefthook', () => {
   });
 
   it('keeps the user’s lefthook.yml byte for byte, and the user’s jobs keep running', () => {
-    const r = setUp(1);
-    const marker = tempDir('audit-hooks-marker-');
-    cleanups.push(marker);
+    const r = makeWorktreeRepo({ linked: 1 });
+    const ran = hookTrace();
     const user = `# Team hooks — do not reformat
 pre-commit:
   jobs:
     - name: check   # quick
-      run: echo pre-commit >> ${marker}/ran
+      run: echo pre-commit >> ${ran.path}
 
 post-commit:
   jobs:
     - name: notify
-      run: echo post-commit >> ${marker}/ran   # ours
+      run: echo post-commit >> ${ran.path}   # ours
 
 # pushing
 pre-push:
@@ -217,12 +191,12 @@ pre-push:
     }
     logEntry(r.root, 'user', { event: 'user-config' });
     commitAll(r.root, 'with user hooks');
-    expect(readFileSync(join(marker, 'ran'), 'utf8')).toBe('pre-commit\npost-commit\n');
+    expect(ran.read()).toBe('pre-commit\npost-commit\n');
     expect(historyEvents(r.root)).toEqual(['user-config']);
   });
 
   it('refuses an invalid lefthook.yml with one line, and writes nothing anywhere', () => {
-    const r = setUp();
+    const r = makeWorktreeRepo();
     const broken = 'pre-commit:\n  jobs: [\n    - run: true\n';
     // Broken in the last worktree, so every other one is planned before the error.
     writeFileSync(join(r.worktrees[2] as string, 'lefthook.yml'), broken);
@@ -239,7 +213,7 @@ pre-push:
   });
 
   it('merges into the sample lefthook.yml that lefthook’s postinstall drops', () => {
-    const r = setUp(1);
+    const r = makeWorktreeRepo({ linked: 1 });
     // What `npm i audit-hooks` does through lefthook's postinstall: `lefthook install`.
     execFileSync(process.execPath, [LEFTHOOK, 'install'], { cwd: r.root, stdio: 'ignore' });
     const sample = readIf(r.root, 'lefthook.yml') ?? '';
@@ -261,19 +235,16 @@ pre-push:
     expect(commitAll(r.root, 'c')).toMatch(/consolidated 1 entry/);
     expect(historyEvents(r.root)).toEqual(['after-sample']);
 
-    rmSync(join(r.root, 'node_modules'), { recursive: true });
-    undoCommit(r.root);
+    undoCommits(r, [r.root]);
     ok(r.install(['uninstall']));
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
   });
 
   it('keeps a foreign post-commit hook running (lefthook renames it) and restores it', () => {
-    const r = setUp(1);
-    const marker = tempDir('audit-hooks-marker-');
-    cleanups.push(marker);
+    const r = makeWorktreeRepo({ linked: 1 });
+    const ran = hookTrace();
     const hook = join(r.root, '.git', 'hooks', 'post-commit');
-    writeFileSync(hook, `#!/bin/sh\necho "foreign $(basename "$PWD")" >> ${marker}/ran\n`);
-    chmodSync(hook, 0o755);
+    writeHook(hook, `echo "foreign $(basename "$PWD")" >> ${ran.path}`);
     const before = snapshot(r);
 
     linkBin(r.root);
@@ -284,25 +255,20 @@ pre-push:
       logEntry(worktree, 'foreign', { event: worktree === r.root ? 'main' : 'linked' });
       expect(commitAll(worktree, 'c')).toMatch(/consolidated 1 entry/);
     }
-    expect(readFileSync(join(marker, 'ran'), 'utf8')).toBe(
-      `foreign ${r.root.split('/').at(-1)}\nforeign wt1\n`,
-    );
+    expect(ran.read()).toBe(`foreign ${r.root.split('/').at(-1)}\nforeign wt1\n`);
     expect(historyEvents(r.root)).toEqual(['main']);
     expect(historyEvents(r.worktrees[1] as string)).toEqual(['linked']);
 
-    rmSync(join(r.root, 'node_modules'), { recursive: true });
-    for (const worktree of r.worktrees) undoCommit(worktree);
+    undoCommits(r);
     ok(r.install(['uninstall']));
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
   });
 
   it('keeps a foreign post-checkout hook (git-lfs installs one) running, with git’s arguments', () => {
-    const r = setUp(1);
-    const marker = tempDir('audit-hooks-marker-');
-    cleanups.push(marker);
+    const r = makeWorktreeRepo({ linked: 1 });
+    const ran = hookTrace();
     const hook = join(r.root, '.git', 'hooks', 'post-checkout');
-    writeFileSync(hook, `#!/bin/sh\necho "$# $3" >> ${marker}/ran\n`);
-    chmodSync(hook, 0o755);
+    writeHook(hook, `echo "$# $3" >> ${ran.path}`);
     const before = snapshot(r);
 
     const result = ok(r.install());
@@ -315,14 +281,14 @@ pre-push:
     ]);
     r.git('checkout', '-q', '-b', 'elsewhere');
     // Three arguments (old head, new head, 1 for a branch checkout), as git passed them.
-    expect(readFileSync(join(marker, 'ran'), 'utf8')).toBe('3 1\n');
+    expect(ran.read()).toBe('3 1\n');
 
     ok(r.install(['uninstall']));
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
   });
 
   it('`--manager lefthook` where core.hooksPath is set: one clear error, nothing written', () => {
-    const r = setUp(1);
+    const r = makeWorktreeRepo({ linked: 1 });
     mkdirSync(join(r.root, '.githooks'));
     r.git('config', 'core.hooksPath', '.githooks');
     const before = snapshot(r);
@@ -339,8 +305,7 @@ pre-push:
 
 describe('install outside a repository', () => {
   it('fails with one clear line and exit 1', () => {
-    const dir = tempDir();
-    cleanups.push(dir);
+    const dir = scratchDir();
     const result = runCli(['install'], { cwd: dir });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
@@ -351,8 +316,7 @@ describe('install outside a repository', () => {
   });
 
   it('refuses an unknown --manager as a usage error', () => {
-    const dir = tempDir();
-    cleanups.push(dir);
+    const dir = scratchDir();
     const result = runCli(['install', '--manager', 'foo'], { cwd: dir });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(
