@@ -16,8 +16,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, makeRepo, payload, removeRepo } from './consolidate.mjs';
-import { identityEnv } from './start.mjs';
+import { writeShards } from './history.mjs';
+import { BIN, identityEnv, makeRepo, removeRepo } from './repo.mjs';
 import { interleaved, median, medianDifference } from './timing.mjs';
 
 const PENDING = 1000;
@@ -80,14 +80,7 @@ export async function benchCommit({ rounds = 15, warmup = 2 } = {}) {
       commit('lefthook'),
       commit('idle'),
       commit('pending', {
-        before: () => {
-          const logs = Array.from(
-            { length: SHARDS },
-            () => new AuditLog({ repoRoot: repos.pending }),
-          );
-          for (let n = 0; n < PENDING; n++) logs[n % SHARDS].log(payload(n));
-          for (const log of logs) log.close();
-        },
+        before: () => writeShards(AuditLog, repos.pending, PENDING, SHARDS),
         after: (child) => {
           const left = readdirSync(active(repos.pending)).filter((name) => name.endsWith('.jsonl'));
           if (left.length > 0 || /warning|did not consolidate/i.test(child.stderr)) {

@@ -1,11 +1,11 @@
 // Redaction cost (SPEC §12): what applying the rules adds per entry at consolidation.
 // Run with `npm run build && node bench/redact.mjs`. Prints µs per entry for typical
-// entries (~230 bytes, bench/consolidate.mjs), entries whose strings pass the cheap
+// entries (~230 bytes, bench/history.mjs), entries whose strings pass the cheap
 // pre-check (URLs, "token", "--"), and entries that hold a secret.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { payload } from './consolidate.mjs';
+import { payload } from './history.mjs';
 
 const DIST = new URL('../dist/index.js', import.meta.url);
 if (!existsSync(DIST)) throw new Error('dist/index.js is missing: run `npm run build` first');

@@ -21,27 +21,20 @@
 //   BENCH_STRICT=1        exit 1 when a target is missed
 //   BENCH_RSS=self        measure peak RSS inside the child instead of with /usr/bin/time
 // and TAIL_BENCH_* for bench/tail.mjs.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { benchAppend } from './append.mjs';
 import { benchCommit } from './commit.mjs';
-import {
-  BIN,
-  generateHistory,
-  makeRepo,
-  removeRepo,
-  timeConsolidate,
-  timeFullRewrite,
-  writeShards,
-} from './consolidate.mjs';
+import { timeConsolidate, timeFullRewrite } from './consolidate.mjs';
+import { count, markdownTable, megabytes } from './format.mjs';
+import { flushToDisk, generateHistory, writeShards } from './history.mjs';
+import { makeRepo, ROOT, removeRepo, requireBuild } from './repo.mjs';
 import { benchStart } from './start.mjs';
 import { median } from './timing.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DOC = join(ROOT, 'docs', 'BENCHMARKS.md');
 const TAIL_BENCH = join(ROOT, 'bench', 'tail.mjs');
 const SHARDS = 4;
@@ -56,13 +49,6 @@ const TARGET = {
   hookVsNode: 1.5,
 };
 
-function count(text) {
-  const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(String(text).trim());
-  if (match === null)
-    throw new Error(`not a count: ${JSON.stringify(text)} (e.g. 0, 10000, 10k, 1M)`);
-  const scale = { '': 1, k: 1e3, m: 1e6 }[match[2].toLowerCase()];
-  return Math.round(Number(match[1]) * scale);
-}
 const list = (name, fallback) =>
   (process.env[name] ?? fallback).split(',').filter(Boolean).map(count);
 
@@ -73,12 +59,11 @@ const fresh = count(process.env.BENCH_NEW ?? '1000');
 const days = count(process.env.BENCH_DAYS ?? '365');
 const rounds = count(process.env.BENCH_ROUNDS ?? '21');
 
-if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
+requireBuild();
 
 const log = (text) => process.stderr.write(`${text}\n`);
 const ms = (value) =>
   value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 100 ? 1 : 0)} ms`;
-const megabytes = (bytes) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 const perSecond = (value) => `${Math.round(value).toLocaleString('en-US')} entries/s`;
 const times = (value) => `${value.toFixed(2)}×`;
 const entries = (value) => value.toLocaleString('en-US');
@@ -157,6 +142,7 @@ async function appendPart() {
 }
 
 async function consolidationPart() {
+  const { AuditLog } = await import('../dist/index.js');
   const sizes = list('BENCH_SIZES', '0,10k,100k,1M');
   const baselineSizes = new Set(list('BENCH_BASELINE_SIZES', '1M'));
   const results = [];
@@ -175,8 +161,8 @@ async function consolidationPart() {
       log(
         `history of ${entries(size)} entries (${megabytes(history.bytes)}, ${Math.min(days, size)} partitions) generated in ${ms(performance.now() - t0)}`,
       );
-      const once = async (args) => {
-        await writeShards(root, fresh, SHARDS);
+      const once = (args) => {
+        writeShards(AuditLog, root, fresh, SHARDS);
         const run = timeConsolidate(root, { entries: fresh, shards: SHARDS }, args);
         // Back to the same history for the next run: today's partition was new.
         for (const file of run.result.partitions) rmSync(join(root, file));
@@ -184,21 +170,21 @@ async function consolidationPart() {
       };
       const hook = ['consolidate', '--hook', '--json'];
       const manual = ['consolidate', '--json'];
-      await once(hook); // warm-up: file cache, the CLI's first load
+      once(hook); // warm-up: file cache, the CLI's first load
       const samples = { hook: [], manual: [], rss: [] };
       for (let i = 0; i < runs; i++) {
         // Interleaved: the hook's command and the manual one, run after run.
-        const run = await once(hook);
+        const run = once(hook);
         samples.hook.push(run.ms);
         samples.rss.push(run.rssKiB);
-        if (size === sizes.at(-1)) samples.manual.push((await once(manual)).ms);
+        if (size === sizes.at(-1)) samples.manual.push(once(manual).ms);
       }
       log(`  consolidate --hook: ${samples.hook.map(ms).join(', ')}`);
       const baseline = [];
       const baselineRss = [];
       if (withBaseline) {
         for (let i = 0; i <= baselineRuns; i++) {
-          await writeShards(root, fresh, SHARDS);
+          writeShards(AuditLog, root, fresh, SHARDS);
           const run = timeFullRewrite(root, legacy);
           if (i === 0) continue; // warm-up, as for our side
           baseline.push(run.ms);
@@ -376,39 +362,21 @@ function parseTailTable(text) {
 async function commitPart() {
   const r = await benchCommit({ rounds });
   const part = '`git commit` (empty change)';
-  const vsNode = (value) => times(value / r.node);
+  // What a hook adds to the commit, next to what starting node alone costs.
+  const added = (subject, addedMs, target) => {
+    const ratio = addedMs / r.node;
+    const judged = target === undefined ? [] : [`≤ ${target}×`, ratio <= target];
+    row(part, subject, `+${ms(addedMs)}`, `node -e 0: ${ms(r.node)}`, times(ratio), ...judged);
+  };
   row(part, 'no hooks', ms(r.bare));
-  row(
-    part,
-    'lefthook alone, one empty job: added',
-    `+${ms(r.lefthook.addedMs)}`,
-    `node -e 0: ${ms(r.node)}`,
-    vsNode(r.lefthook.addedMs),
-  );
-  const idle = r.idle.addedMs / r.node;
-  row(
-    part,
+  added('lefthook alone, one empty job: added', r.lefthook.addedMs);
+  added(
     'audit-hooks, nothing to consolidate: added (lefthook + our job)',
-    `+${ms(r.idle.addedMs)}`,
-    `node -e 0: ${ms(r.node)}`,
-    times(idle),
-    `≤ ${TARGET.hookVsNode}×`,
-    idle <= TARGET.hookVsNode,
+    r.idle.addedMs,
+    TARGET.hookVsNode,
   );
-  row(
-    part,
-    '… of which our job (vs lefthook’s empty job)',
-    `+${ms(r.idle.oursMs)}`,
-    `node -e 0: ${ms(r.node)}`,
-    vsNode(r.idle.oursMs),
-  );
-  row(
-    part,
-    'audit-hooks, 1,000 entries pending: added',
-    `+${ms(r.pending.addedMs)}`,
-    `node -e 0: ${ms(r.node)}`,
-    vsNode(r.pending.addedMs),
-  );
+  added('… of which our job (vs lefthook’s empty job)', r.idle.oursMs);
+  added('audit-hooks, 1,000 entries pending: added', r.pending.addedMs);
   notes.push(
     `Commit: four repositories side by side, \`git commit -q --allow-empty\` in each per round (rotating order), 2 warm-up rounds, median of ${rounds}; "added" is the median of the round-by-round difference to the repository without hooks. ` +
       'audit-hooks is installed with `node dist/bin.js install` (lefthook), with `node_modules/.bin/audit-hooks` a symbolic link to dist/bin.js, as in scripts/demo.mjs; the lefthook-alone repository has the same hooks with one post-commit job `true`. ' +
@@ -438,14 +406,6 @@ function startPart() {
   );
 }
 
-function flushToDisk() {
-  try {
-    execFileSync('sync');
-  } catch {
-    // no `sync` on this system: the first (untimed) run absorbs most of it
-  }
-}
-
 const PARTS = {
   append: appendPart,
   consolidation: consolidationPart,
@@ -470,15 +430,10 @@ if (floor.baselineMs !== undefined && floor.nodeMs !== undefined) {
   );
 }
 
-const header = ['Benchmark', 'Case', 'Median', 'Compared with', 'Ratio', 'Target', 'Result'];
-const table = [header, ...rows];
-const widths = header.map((_, col) => Math.max(...table.map((line) => line[col].length)));
-const render = (line) => `| ${line.map((cell, col) => cell.padEnd(widths[col])).join(' | ')} |`;
-const tableText = [
-  render(header),
-  `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-  ...rows.map(render),
-].join('\n');
+const tableText = markdownTable(
+  ['Benchmark', 'Case', 'Median', 'Compared with', 'Ratio', 'Target', 'Result'],
+  rows,
+);
 const machine = `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; total bench time ${ms(performance.now() - started)}`;
 const verdict = missed ? 'A target was MISSED.' : 'All targets met.';
 process.stdout.write(`\n${tableText}\n\n${machine}.\n${verdict}\n`);

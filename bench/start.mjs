@@ -7,20 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, benchEnv, makeRepo, removeRepo } from './consolidate.mjs';
+import { BIN, identityEnv, makeRepo, removeRepo } from './repo.mjs';
 import { interleaved, median, medianDifference } from './timing.mjs';
-
-/** benchEnv() with a fixed committer, no colour. */
-export function identityEnv() {
-  return {
-    ...benchEnv(),
-    GIT_AUTHOR_NAME: 'Bench',
-    GIT_AUTHOR_EMAIL: 'bench@example.test',
-    GIT_COMMITTER_NAME: 'Bench',
-    GIT_COMMITTER_EMAIL: 'bench@example.test',
-    NO_COLOR: '1',
-  };
-}
 
 export const START_COMMANDS = [
   ['--version'],

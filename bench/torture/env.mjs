@@ -1,7 +1,7 @@
 // The torture suite's world: a private copy of the built CLI, throw-away git repositories,
 // child processes, and the ways to make a disk full or read-only (real mounts when this
 // machine allows them, fault injection at the fs edge when it does not).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
   cpSync,
@@ -23,32 +23,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { benchEnv, initRepo as gitInit, identity, ROOT } from '../repo.mjs';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
+export { ROOT };
+
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** The fault-injection preload (`node --import`), for machines where mounts are refused. */
 export const INJECT = pathToFileURL(join(HERE, 'inject.mjs')).href;
 export const WRITER_SCRIPT = join(HERE, 'writer.mjs');
 
-/** Environment for git and the CLI: no user config, no hook location variables. */
+/** What the suite keeps away from git and the CLI: locations, hook managers, npm, debug. */
+const OUTSIDE_VARIABLES =
+  /^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|AUDIT_HOOKS_|DEBUG$|npm_|LEFTHOOK|HUSKY)/;
+
+/** Environment for git and the CLI: no user config, no hook location variables; `extra` last. */
 export function cleanEnv(extra = {}) {
-  const env = {
-    ...process.env,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_AUTHOR_NAME: 'Torture Test',
-    GIT_AUTHOR_EMAIL: 'torture@example.test',
-    GIT_COMMITTER_NAME: 'Torture Test',
-    GIT_COMMITTER_EMAIL: 'torture@example.test',
-    NO_COLOR: '1',
-  };
-  for (const name of Object.keys(env)) {
-    if (
-      /^(GIT_DIR|GIT_WORK_TREE|GIT_INDEX_FILE|AUDIT_HOOKS_|DEBUG$|npm_|LEFTHOOK|HUSKY)/.test(name)
-    )
-      delete env[name];
-  }
-  return { ...env, ...extra };
+  return benchEnv(
+    { ...identity('Torture Test', 'torture@example.test'), NO_COLOR: '1', ...extra },
+    { drop: OUTSIDE_VARIABLES },
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -127,13 +120,7 @@ export function freshDir(prefix) {
 
 /** `git init` (one empty commit, so hook mode has a HEAD to stamp) in `dir`. */
 export function initRepo(dir) {
-  const git = (...args) =>
-    execFileSync('git', args, { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
-      .toString()
-      .trim();
-  git('init', '-q', '-b', 'main');
-  git('config', 'commit.gpgSign', 'false');
-  git('commit', '-q', '--allow-empty', '-m', 'initial');
+  const git = gitInit(dir, { env: cleanEnv(), commit: true });
   mkdirSync(join(dir, 'logs', 'active'), { recursive: true });
   return { root: dir, head: git('rev-parse', 'HEAD'), git };
 }
@@ -143,18 +130,26 @@ export function makeRepo(prefix = 'repo') {
   return initRepo(freshDir(prefix));
 }
 
+/** node's arguments and the environment for running the CLI with `options` (see {@link cli}). */
+function cliProcess(build, args, options) {
+  return {
+    argv: [...(options.inject ? ['--import', INJECT] : []), build.bin, ...args],
+    env: cleanEnv({
+      ...(options.env ?? {}),
+      ...(options.inject ? { AUDIT_HOOKS_TORTURE_FAULT: JSON.stringify(options.inject) } : {}),
+    }),
+  };
+}
+
 /**
  * Runs the CLI and waits for it. `inject` is a fault spec for inject.mjs; `timeoutMs` only
  * guards against a hang (a hung command is a finding, reported as such).
  */
 export function cli(build, args, options = {}) {
-  const nodeArgs = options.inject ? ['--import', INJECT] : [];
-  const result = spawnSync(process.execPath, [...nodeArgs, build.bin, ...args], {
+  const { argv, env } = cliProcess(build, args, options);
+  const result = spawnSync(process.execPath, argv, {
     cwd: options.cwd,
-    env: cleanEnv({
-      ...(options.env ?? {}),
-      ...(options.inject ? { AUDIT_HOOKS_TORTURE_FAULT: JSON.stringify(options.inject) } : {}),
-    }),
+    env,
     input: options.input ?? '',
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
@@ -171,13 +166,10 @@ export function cli(build, args, options = {}) {
 
 /** Starts the CLI without waiting: `{ child, done }`, `done` resolving to its outcome. */
 export function startCli(build, args, options = {}) {
-  const nodeArgs = options.inject ? ['--import', INJECT] : [];
-  const child = spawn(process.execPath, [...nodeArgs, build.bin, ...args], {
+  const { argv, env } = cliProcess(build, args, options);
+  const child = spawn(process.execPath, argv, {
     cwd: options.cwd,
-    env: cleanEnv({
-      ...(options.env ?? {}),
-      ...(options.inject ? { AUDIT_HOOKS_TORTURE_FAULT: JSON.stringify(options.inject) } : {}),
-    }),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return { child, done: collect(child) };
