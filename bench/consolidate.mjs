@@ -2,10 +2,13 @@
 // child process, and the original full-rewrite design as the baseline. bench/run.mjs puts
 // them together with a generated history and shards (bench/history.mjs) and prints the table.
 //
-// Also runnable on its own as the baseline's child process:
+// Also runnable on its own as the child processes that time the algorithms alone (both
+// print the milliseconds of the work itself, without node's start-up and module loading):
 //   node bench/consolidate.mjs full-rewrite <history file> <shard folder>
+//   node bench/consolidate.mjs library <worktree root>
 import { existsSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { BIN } from './repo.mjs';
 import { measure } from './timing.mjs';
@@ -23,7 +26,23 @@ export function timeConsolidate(root, expected, args = ['consolidate', '--hook',
   return { ...run, result };
 }
 
-/** One run of the full-rewrite baseline in a child process, restoring its input after. */
+/**
+ * One consolidation through the library's `consolidate()` in a child process, which reports
+ * the time of the call alone (`workMs`): the algorithm without node's start-up.
+ */
+export function timeLibraryConsolidate(root, expected) {
+  const run = measure(fileURLToPath(import.meta.url), ['library', root], { cwd: root });
+  const result = JSON.parse(run.stdout);
+  if (result.entries !== expected.entries || result.shards !== expected.shards) {
+    throw new Error(`consolidate() did not consume the shards: ${run.stdout}`);
+  }
+  return { ...run, result, workMs: result.workMs };
+}
+
+/**
+ * One run of the full-rewrite baseline in a child process, restoring its input after;
+ * `workMs` is the time of the algorithm alone, as the child measured it.
+ */
 export function timeFullRewrite(root, historyFile) {
   const size = existsSync(historyFile) ? statSync(historyFile).size : 0;
   const run = measure(
@@ -33,7 +52,7 @@ export function timeFullRewrite(root, historyFile) {
   );
   // The new entries are today's, so they sorted to the end: cut them off again.
   truncateSync(historyFile, size);
-  return run;
+  return { ...run, workMs: JSON.parse(run.stdout).workMs };
 }
 
 function compareStrings(a, b) {
@@ -50,8 +69,7 @@ function toRecord(line) {
  * entries, dedupe by id, sort everything in §3 order, rewrite the file with
  * write-file-atomic, delete the shards.
  */
-export async function fullRewrite(historyFile, activeDir) {
-  const { default: writeFileAtomic } = await import('write-file-atomic');
+export async function fullRewrite(historyFile, activeDir, writeFileAtomic) {
   const records = [];
   const text = existsSync(historyFile) ? readFileSync(historyFile, 'utf8') : '';
   for (const line of text.split('\n')) if (line !== '') records.push(toRecord(line));
@@ -77,7 +95,19 @@ export async function fullRewrite(historyFile, activeDir) {
   return { entries: sorted.length };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'full-rewrite') {
-  const [historyFile, activeDir] = process.argv.slice(3);
-  await fullRewrite(historyFile, activeDir);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [mode, ...args] = process.argv.slice(2);
+  if (mode === 'full-rewrite') {
+    const [historyFile, activeDir] = args;
+    const { default: writeFileAtomic } = await import('write-file-atomic');
+    const started = performance.now();
+    await fullRewrite(historyFile, activeDir, writeFileAtomic);
+    console.log(JSON.stringify({ workMs: performance.now() - started }));
+  } else if (mode === 'library') {
+    const { consolidate } = await import('../dist/index.js');
+    const started = performance.now();
+    const result = await consolidate({ cwd: args[0], hook: true });
+    const workMs = performance.now() - started;
+    console.log(JSON.stringify({ ...result, workMs }));
+  }
 }
