@@ -12,14 +12,10 @@ export function count(text) {
 
 export const megabytes = (bytes) => `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
 
-/** A markdown table, each column as wide as its widest cell. */
+/** A markdown table, each column as wide as its widest cell (as Biome formats it). */
 export function markdownTable(header, rows) {
   const table = [header, ...rows];
-  const widths = header.map((_, col) => Math.max(...table.map((line) => line[col].length)));
+  const widths = header.map((_, col) => Math.max(3, ...table.map((line) => line[col].length)));
   const render = (line) => `| ${line.map((cell, col) => cell.padEnd(widths[col])).join(' | ')} |`;
-  return [
-    render(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(render),
-  ].join('\n');
+  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...rows.map(render)].join('\n');
 }
