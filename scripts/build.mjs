@@ -2,12 +2,17 @@
 // tsc-based bundler), then emits declarations with tsc. The writer is built on its own,
 // as one file with only `node:` imports, and the other bundles import it rather than
 // carrying a second copy.
+//
+// Everything is built into a folder of its own and swapped in at the end, so a CLI that
+// another test run (or the repository's own hook) starts meanwhile finds a whole dist/.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-rmSync(`${root}dist`, { recursive: true, force: true });
+const staging = `dist.building-${process.pid}`;
+const retired = `${root}dist.old-${process.pid}`;
+rmSync(`${root}${staging}`, { recursive: true, force: true });
 
 const common = {
   absWorkingDir: root,
@@ -15,7 +20,7 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  outdir: 'dist',
+  outdir: staging,
   logLevel: 'warning',
   legalComments: 'none',
 };
@@ -43,9 +48,30 @@ await build({
 
 execFileSync(
   process.execPath,
-  [`${root}node_modules/typescript/bin/tsc`, '-p', 'tsconfig.build.json'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-  },
+  [
+    `${root}node_modules/typescript/bin/tsc`,
+    '-p',
+    'tsconfig.build.json',
+    '--outDir',
+    `${root}${staging}/types`,
+  ],
+  { cwd: root, stdio: 'inherit' },
 );
+
+// Another build may swap its own dist/ in between our two renames: retire that one too.
+for (let attempt = 0; ; attempt++) {
+  try {
+    renameSync(`${root}dist`, `${retired}-${attempt}`);
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  try {
+    renameSync(`${root}${staging}`, `${root}dist`);
+    break;
+  } catch (error) {
+    if ((error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') || attempt >= 10) throw error;
+  }
+}
+for (let attempt = 0; attempt <= 10; attempt++) {
+  rmSync(`${retired}-${attempt}`, { recursive: true, force: true });
+}
