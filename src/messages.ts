@@ -20,6 +20,9 @@ export const logNeedsEntry =
 export const invalidJson = (detail: string) =>
   `the entry is not valid JSON (${detail}); pass one JSON object, e.g. '{"event":"run","command":"npm test"}'`;
 
+export const payloadSessionInvalid = (sessionId: string) =>
+  `the payload's session_id ${JSON.stringify(sessionId.slice(0, 80))} cannot name a shard (use 1-64 characters from A-Z a-z 0-9 _ -): pass --session ID, or set AUDIT_HOOKS_SESSION`;
+
 export const optionNeedsValue = (option: string) => `option --${option} needs a value`;
 
 export const lockBusy = (path: string, pid: number | undefined) =>
@@ -111,7 +114,7 @@ export const verifyClean = (partitions: number, entries: number) =>
   `${PREFIX} history is sound: ${partitions} ${partitions === 1 ? 'partition' : 'partitions'}, ${entries} ${entries === 1 ? 'entry' : 'entries'}`;
 
 export const verifyFound = (count: number) =>
-  `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history; run \`audit-hooks verify --fix\` to repair them`;
+  `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history; run \`audit-hooks verify --fix\` to repair ${count === 1 ? 'it' : 'them'}`;
 
 export const verifyFixed = (count: number, files: readonly string[]) =>
   `${PREFIX} fixed ${count} ${count === 1 ? 'problem' : 'problems'}; changed ${files.join(', ')}`;
@@ -139,6 +142,9 @@ export const historyClean = (commits: number, redactions: number) =>
 
 export const historyTampered = (commits: number, count: number) =>
   `${PREFIX} ${count} committed ${count === 1 ? 'entry was' : 'entries were'} removed or altered (${commits} commits checked); restore them from the commit before`;
+
+export const fixWithHistory =
+  '--fix repairs the working history, not commits: run audit-hooks verify --fix and audit-hooks verify --history separately';
 
 export const rangeNeedsHistory =
   'a revision range goes with --history: audit-hooks verify --history main~10..main';

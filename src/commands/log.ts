@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
-import { AuditLog, detectRepoRoot } from '../writer/index.js';
+import { AuditLog, detectRepoRoot, SESSION_ID_PATTERN } from '../writer/index.js';
 
 /** Options of {@link logCommand}. */
 export interface LogCommandOptions {
@@ -35,9 +35,22 @@ export async function logCommand(options: LogCommandOptions): Promise<number> {
   const payloadSession = typeof fields.session_id === 'string' ? fields.session_id : undefined;
   const sessionId =
     options.session ?? (options.env.AUDIT_HOOKS_SESSION || undefined) ?? payloadSession;
+  if (
+    sessionId !== undefined &&
+    sessionId === payloadSession &&
+    !SESSION_ID_PATTERN.test(sessionId)
+  ) {
+    throw new AuditHooksError(messages.payloadSessionInvalid(sessionId));
+  }
   const writer = new AuditLog({ repoRoot: detectRepoRoot(options.cwd), sessionId });
   const entry = { ...fields };
-  if (options.event !== undefined) entry.event = options.event;
+  // --event names the entry; a different event the payload carried is kept beside it.
+  if (options.event !== undefined) {
+    if (fields.event !== undefined && fields.event !== options.event) {
+      entry.payload_event = fields.event;
+    }
+    entry.event = options.event;
+  }
   // The session chosen by flag or environment is the entry's session; an agent tool's
   // own id from the payload is kept beside it.
   if (sessionId !== undefined && sessionId !== payloadSession && 'session_id' in fields) {

@@ -79,9 +79,14 @@ describe('audit-hooks log: the entry', () => {
     expect(onlyShard().entries).toHaveLength(1);
   });
 
-  it('--event sets the entry’s event field, over the payload’s', () => {
-    expectSilentSuccess(repo.cli(['log', '{"event":"payload","a":1}', '--event', 'Stop']));
-    expect(onlyShard().entries).toMatchObject([{ event: 'Stop', a: 1 }]);
+  it('--event sets the entry’s event field; the payload’s own is kept beside it', () => {
+    const call = (json: string) => ['log', json, '--event', 'Stop', '--session', 's1'];
+    expectSilentSuccess(repo.cli(call('{"event":"payload","a":1}')));
+    expectSilentSuccess(repo.cli(call('{"event":"Stop","b":2}')));
+    const [first, second] = onlyShard().entries;
+    expect(first).toMatchObject({ event: 'Stop', payload_event: 'payload', a: 1 });
+    expect(second).toMatchObject({ event: 'Stop', b: 2 });
+    expect(second).not.toHaveProperty('payload_event');
   });
 
   it('takes --session and --event values as typed, even when they look like numbers', () => {
@@ -180,8 +185,15 @@ describe('audit-hooks log: refused input writes nothing', () => {
   it('an invalid payload session_id is refused too, naming the rule', () => {
     const result = repo.cli(['log', '{"session_id":"a/b"}']);
     expect(result.status).not.toBe(0);
-    expect(stderrLines(result.stderr)).toEqual([expect.stringMatching(/1-64 characters/)]);
+    expect(stderrLines(result.stderr)).toEqual([
+      expect.stringMatching(/payload's session_id "a\/b".*1-64 characters.*--session/),
+    ]);
     expect(existsSync(join(repo.root, 'logs'))).toBe(false);
+    // The way out it names works.
+    expectSilentSuccess(repo.cli(['log', '{"session_id":"a/b"}', '--session', 'agent-1']));
+    expect(onlyShard().entries).toMatchObject([
+      { session_id: 'agent-1', payload_session_id: 'a/b' },
+    ]);
   });
 
   it('a failed write: one line, non-zero exit', () => {
