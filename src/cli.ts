@@ -55,7 +55,10 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       'consolidate',
       'Move the entries of all shards into logs/history (run by the post-commit hook)',
     )
-    .option('--hook', 'Hook mode: warn and exit 0 on failure; do nothing during a rebase or merge')
+    .option(
+      '--hook',
+      'Hook mode: warn and exit 0 on failure; do nothing during a rebase, merge, cherry-pick or revert',
+    )
     .option('--json', 'Print the result as JSON')
     .action(
       action(async (options: Record<string, unknown>) => {
@@ -96,6 +99,9 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
         const { verifyCommand } = await import('./commands/verify.js');
         if (range !== undefined && options.history !== true) {
           throw new UsageError(messages.rangeNeedsHistory);
+        }
+        if (options.fix === true && options.history === true) {
+          throw new UsageError(messages.fixWithHistory);
         }
         return verifyCommand({
           ...context,
@@ -144,7 +150,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     );
 
   cli
-    .command('status', 'Per worktree: hooks, live shards, quarantine, history')
+    .command('status', 'Per worktree: hooks, live shards, quarantine, history, last consolidation')
     .option('--json', 'Print the status as JSON')
     .action(
       action(async (options: Record<string, unknown>) => {

@@ -100,6 +100,9 @@ describe('audit-hooks verify --history', () => {
     );
     expect(repo.cli(['verify', '--history', `${bad}..HEAD`]).status).toBe(0);
     expect(repo.cli(['verify', 'HEAD']).status).toBe(2); // a range needs --history
+    const both = repo.cli(['verify', '--history', '--fix']); // commits are not repaired
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/--fix repairs the working history, not commits/);
   });
 
   it('reports a redaction as a redaction, not as tampering', () => {
