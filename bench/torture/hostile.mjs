@@ -550,16 +550,21 @@ const CASES = {
       t.refused++;
     }
     for (const sessionId of ['../x', '..', 'a/b', '/tmp/evil', 'x y']) {
+      // Each refusal names the rule; the payload's also says how to choose another session.
+      const named = /^audit-hooks: Invalid session id .*A-Z a-z 0-9 _ -\n$/;
       const attempts = [
-        t.cli(['log', '{"e":1}', '--session', sessionId]),
-        t.cli(['log', '{"e":1}'], { env: { AUDIT_HOOKS_SESSION: sessionId } }),
-        t.cli(['log', JSON.stringify({ e: 1, session_id: sessionId })]),
+        [t.cli(['log', '{"e":1}', '--session', sessionId]), named],
+        [t.cli(['log', '{"e":1}'], { env: { AUDIT_HOOKS_SESSION: sessionId } }), named],
+        [
+          t.cli(['log', JSON.stringify({ e: 1, session_id: sessionId })]),
+          /^audit-hooks: the payload's session_id .* cannot name a shard \(use 1-64 characters from A-Z a-z 0-9 _ -\): pass --session ID, or set AUDIT_HOOKS_SESSION\n$/,
+        ],
       ];
-      for (const result of attempts) {
+      for (const [result, expected] of attempts) {
         t.refused++;
         if (result.status === 0)
           t.fail(`audit-hooks log accepted session ${JSON.stringify(sessionId)}`);
-        else if (!/^audit-hooks: Invalid session id .*A-Z a-z 0-9 _ -\n$/.test(result.stderr)) {
+        else if (!expected.test(result.stderr)) {
           t.fail(
             `audit-hooks log with session ${JSON.stringify(sessionId)} said: ${result.stderr.trim()}`,
           );
