@@ -1,6 +1,12 @@
 // One way to make a throw-away git repository for tests: fixed identity and branch, no
 // signing, no global or system config, removed afterwards.
-import { execFileSync, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
+import {
+  type ChildProcess,
+  execFileSync,
+  type SpawnSyncReturns,
+  spawn,
+  spawnSync,
+} from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +118,38 @@ export function runNode(
   });
 }
 
+/** How a child process ended, with all it printed. */
+export interface ChildEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The output of a running child so far, and its end (rejected if it could not start). */
+export interface CapturedOutput {
+  stdout(): string;
+  stderr(): string;
+  closed: Promise<ChildEnd>;
+}
+
+/** Collects what `child` prints on its piped stdout and stderr, as text. */
+export function captureOutput(child: ChildProcess): CapturedOutput {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const closed = new Promise<ChildEnd>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { stdout: () => stdout, stderr: () => stderr, closed };
+}
+
 /** A running fixture that printed `ready …` and waits for {@link StartedNode.go}. */
 export interface StartedNode {
   /** The rest of the first line, once the script is ready. */
@@ -136,31 +174,21 @@ export function startNode(
     env: testEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>(
-    (resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    },
-  );
+  const output = captureOutput(child);
+  const done = output.closed.then(({ code, stdout, stderr }) => ({ code, stdout, stderr }));
   const ready = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: string) => {
-      const before = stdout;
-      stdout += chunk;
+    let announced = false;
+    child.stdout.on('data', () => {
+      const stdout = output.stdout();
       const end = stdout.indexOf('\n');
-      if (before.indexOf('\n') === -1 && end !== -1) {
+      if (!announced && end !== -1) {
+        announced = true;
         const first = stdout.slice(0, end);
         if (first.startsWith('ready')) resolve(first.slice('ready'.length).trim());
         else reject(new Error(`${script} did not get ready: ${first}`));
       }
     });
-    done.then(({ code }) =>
+    done.then(({ code, stderr }) =>
       reject(new Error(`${script} exited (${code}) before ready: ${stderr}`)),
     );
   });

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consolidate } from '../../src/history/consolidate.js';
-import { BIN, makeRepo, ROOT, type TempRepo, testEnv } from '../helpers/git-repo.js';
+import { BIN, captureOutput, makeRepo, ROOT, type TempRepo, testEnv } from '../helpers/git-repo.js';
 import {
   countLabels,
   historyEntries,
@@ -132,19 +132,12 @@ describe('consolidation under load and faults', () => {
     const labels = seedShards(repo.root, 6, 400);
     const writer = startWriter(repo.root, 'live', 2000);
     const runs = Array.from({ length: 4 }, () => startConsolidate(repo.root));
-    const stderr = runs.map((run) => {
-      let text = '';
-      run.stderr?.on('data', (chunk) => {
-        text += chunk;
-      });
-      return () => text;
-    });
-    const codes = await Promise.all(runs.map(exited));
-    expect(stderr.map((text) => text())).toEqual(['', '', '', '']);
+    const ends = await Promise.all(runs.map((run) => captureOutput(run).closed));
+    expect(ends.map((end) => end.stderr)).toEqual(['', '', '', '']);
     expect(await exited(writer)).toBe(0);
     await consolidate({ cwd: repo.root });
 
-    expect(codes).toEqual([0, 0, 0, 0]);
+    expect(ends.map((end) => end.code)).toEqual([0, 0, 0, 0]);
     expectEachLabelOnce(historyEntries(repo.root), [...labels, ...labelsOf([['live', 2000]])]);
     expect(pendingEntries(repo.root)).toEqual([]);
     expectNoTempFiles(repo.root);
@@ -227,12 +220,9 @@ describe('consolidation under load and faults', () => {
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
-    let output = '';
-    reader.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    const readsSoFar = () => (output.match(/^read /gm)?.length ?? 0) * 10;
-    const readerDone = exited(reader);
+    const output = captureOutput(reader);
+    const readsSoFar = () => (output.stdout().match(/^read /gm)?.length ?? 0) * 10;
+    const readerDone = output.closed;
     let rounds = 0;
     let finished = false;
     void readerDone.then(() => {
@@ -260,8 +250,8 @@ describe('consolidation under load and faults', () => {
       await consolidate({ cwd: repo.root });
       rounds++;
     }
-    await readerDone;
-    const { reads, bad } = JSON.parse(output.trim().split('\n').at(-1) as string) as {
+    const { stdout } = await readerDone;
+    const { reads, bad } = JSON.parse(stdout.trim().split('\n').at(-1) as string) as {
       reads: number;
       bad: number;
     };

@@ -8,7 +8,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { follow } from '../../src/read/follow.js';
 import { AuditLog, type Entry } from '../../src/writer/index.js';
-import { BIN, makeRepo, startNode, type TempRepo, testEnv } from '../helpers/git-repo.js';
+import {
+  BIN,
+  captureOutput,
+  makeRepo,
+  startNode,
+  type TempRepo,
+  testEnv,
+} from '../helpers/git-repo.js';
 import { historyEntries, pendingEntries } from '../helpers/history.js';
 
 let repo: TempRepo;
@@ -41,33 +48,26 @@ function startFollower(root: string, args: string[]): Follower {
     env: testEnv(),
   });
   children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
-  );
+  const output = captureOutput(child);
+  const exit = output.closed.then(({ code, signal }) => ({ code, signal }));
   const ids = () =>
-    stdout
+    output
+      .stdout()
       .split('\n')
       .slice(0, -1) // only complete lines
       .map((line) => (JSON.parse(line) as Entry).id);
   return {
     child,
     ids,
-    stderr: () => stderr,
+    stderr: output.stderr,
     waitFor: (wanted) =>
       until(
         () => {
           const seen = new Set(ids());
           return wanted.every((id) => seen.has(id));
         },
-        () => `${wanted.filter((id) => !ids().includes(id)).length} ids; stderr: ${stderr}`,
+        () =>
+          `${wanted.filter((id) => !ids().includes(id)).length} ids; stderr: ${output.stderr()}`,
       ),
     exit,
   };

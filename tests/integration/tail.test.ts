@@ -6,7 +6,14 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tail } from '../../src/read/tail.js';
 import { AuditLog } from '../../src/writer/index.js';
-import { BIN, makeRepo, type TempRepo, tempDir, testEnv } from '../helpers/git-repo.js';
+import {
+  BIN,
+  captureOutput,
+  makeRepo,
+  type TempRepo,
+  tempDir,
+  testEnv,
+} from '../helpers/git-repo.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -209,16 +216,13 @@ describe('tail: what it shows', () => {
 });
 
 /** Runs the built CLI without waiting, so that several runs overlap. */
-function cliAsync(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: testEnv() });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout }));
-  });
+async function cliAsync(
+  cwd: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: testEnv() });
+  const { code, stdout } = await captureOutput(child).closed;
+  return { code, stdout };
 }
 
 describe('tail: while a consolidation runs', () => {

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, testEnv } from '../helpers/git-repo.js';
+import { captureOutput, ROOT, testEnv } from '../helpers/git-repo.js';
 
 interface TortureCase {
   group: string;
@@ -22,30 +22,18 @@ interface TortureReport {
 }
 
 /** Runs one group of the suite in its own process; resolves to its JSON report. */
-function torture(group: string): Promise<{ report: TortureReport; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'bench', 'torture.mjs'), '--only', group, '--json'],
-      { env: testEnv({ TORTURE_SIZE: 'ci' }), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        resolve({ report: JSON.parse(stdout) as TortureReport, code });
-      } catch {
-        reject(new Error(`torture ${group} printed no report (exit ${code}):\n${stderr}`));
-      }
-    });
-  });
+async function torture(group: string): Promise<{ report: TortureReport; code: number | null }> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bench', 'torture.mjs'), '--only', group, '--json'],
+    { env: testEnv({ TORTURE_SIZE: 'ci' }), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const { code, stdout, stderr } = await captureOutput(child).closed;
+  try {
+    return { report: JSON.parse(stdout) as TortureReport, code };
+  } catch {
+    throw new Error(`torture ${group} printed no report (exit ${code}):\n${stderr}`);
+  }
 }
 
 describe('torture suite, reduced size (TORTURE_SIZE=ci)', () => {
