@@ -1,25 +1,36 @@
 #!/usr/bin/env node
+// Entries, lightest first: a commit step with nothing to do is answered before anything
+// loads; a commit step with work loads src/hooks/ only; everything else loads the CLI.
 import { nothingToConsolidate } from './history/nothing-to-consolidate.js';
 
-// The post-commit hook's call, with nothing pending (nearly every commit), is answered
-// before the CLI and its dependencies load: it costs little more than starting node.
 const args = process.argv.slice(2);
-const hookWithNothingToDo =
-  args.length === 2 && args[0] === 'consolidate' && args[1] === '--hook' && nothingToConsolidate();
+const io = {
+  cwd: process.cwd(),
+  env: process.env,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+};
 
-if (!hookWithNothingToDo) {
+async function cli(): Promise<number> {
   // A reader that stops early (`audit-hooks show HEAD | head -1`) is not an error.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-
   const { run } = await import('./cli.js');
-  process.exitCode = await run(process.argv, {
-    cwd: process.cwd(),
-    env: process.env,
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-  });
+  return run(process.argv, io);
+}
+
+const hookCall =
+  args[0] === 'hook' || (args.length === 2 && args[0] === 'consolidate' && args[1] === '--hook');
+
+if (hookCall && nothingToConsolidate()) {
+  // The common case on every commit: nothing pending. Exit 0, having loaded nothing.
+} else if (args[0] === 'hook') {
+  const { commitStep, parseStepArgs } = await import('./hooks/commit-step.js');
+  const parsed = parseStepArgs(args.slice(1));
+  process.exitCode = parsed === undefined ? await cli() : await commitStep({ ...io, ...parsed });
+} else {
+  process.exitCode = await cli();
 }

@@ -53,11 +53,11 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   cli
     .command(
       'consolidate',
-      'Move the entries of all shards into logs/history (run by the post-commit hook)',
+      'Write the entries of all shards into new batch files in logs/history now (the next commit stages them)',
     )
     .option(
       '--hook',
-      'Hook mode: warn and exit 0 on failure; do nothing during a rebase, merge, cherry-pick or revert',
+      'v1’s post-commit hook call: the post-commit step of post-commit mode, which never fails',
     )
     .option('--json', 'Print the result as JSON')
     .action(
@@ -73,8 +73,27 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
 
   cli
     .command(
+      'hook <step>',
+      'A commit step, as the installed git hooks run it: pre-commit or post-commit (never fails)',
+    )
+    .option('--mode <mode>', 'in-commit (default) or post-commit')
+    .action(
+      action(async (step: string, options: Record<string, unknown>) => {
+        const { commitStep, parseStepArgs } = await import('./hooks/commit-step.js');
+        const mode = stringOption(options, 'mode', argv);
+        const parsed = parseStepArgs([
+          String(step),
+          ...(mode === undefined ? [] : ['--mode', mode]),
+        ]);
+        if (parsed === undefined) throw new UsageError(messages.unknownStep(String(step), mode));
+        return commitStep({ ...context, ...parsed });
+      }),
+    );
+
+  cli
+    .command(
       'merge-driver <base> <ours> <theirs>',
-      'Git merge driver for logs/history/*.jsonl (%O %A %B)',
+      'v1’s git merge driver for logs/history/*.jsonl (%O %A %B); v2 needs none',
     )
     .action(
       action(async (_base: string, ours: string, theirs: string) => {
@@ -178,6 +197,10 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     .command('install', 'Set up audit-hooks in every worktree of this repository')
     .option('--dry-run', 'Print the changes, write nothing')
     .option('--manager <name>', 'Hook manager: lefthook, husky or git (default: detected)')
+    .option(
+      '--mode <mode>',
+      'in-commit (default: the trail rides in its own commit) or post-commit (written after it, unstaged)',
+    )
     .action(
       action(async (options: Record<string, unknown>) => {
         const { installCommand } = await import('./commands/install.js');
@@ -185,6 +208,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
           ...context,
           dryRun: options.dryRun === true,
           manager: stringOption(options, 'manager', argv),
+          mode: stringOption(options, 'mode', argv),
         });
       }),
     );

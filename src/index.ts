@@ -15,7 +15,7 @@ export {
   type QuarantinedLine,
 } from './history/consolidate.js';
 export { mergeHistory } from './history/merge.js';
-export { entriesOfCommit, resolveCommit, showCommit } from './history/show.js';
+export { commitRecords, resolveCommit, showCommit } from './history/show.js';
 export {
   type Finding,
   type VerifyOptions,

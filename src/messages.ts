@@ -52,8 +52,23 @@ export const partitionNotFile = (file: string) =>
 export const mergeSideInvalid = (file: string, line: number, problem: string) =>
   `cannot merge ${file}: line ${line} is not a valid entry (${problem}); resolve the conflict by hand, then run \`audit-hooks verify --fix\``;
 
-export const consolidated = (entries: number, shards: number, partitions: readonly string[]) =>
-  `${PREFIX} consolidated ${entries} ${entries === 1 ? 'entry' : 'entries'} from ${shards} ${shards === 1 ? 'shard' : 'shards'}${partitions.length === 0 ? ' (nothing new)' : ` into ${partitions.join(', ')}`}`;
+/** One line per consolidation: how many entries from how many sessions, into which files. */
+export const consolidated = (
+  entries: number,
+  sessions: number,
+  batches: readonly string[],
+  staged: boolean,
+) => {
+  const into =
+    batches.length === 0
+      ? ' (all were copies of entries already consolidated)'
+      : ` → ${batches[0]}${batches.length > 1 ? ` and ${batches.length - 1} more` : ''}`;
+  return `${PREFIX} ${entries.toLocaleString('en-US')} ${entries === 1 ? 'entry' : 'entries'} from ${sessions} ${sessions === 1 ? 'session' : 'sessions'}${into}${staged && batches.length > 0 ? ' (staged)' : ''}`;
+};
+
+/** The trail of an earlier, aborted commit, staged into this one. */
+export const restaged = (files: number) =>
+  `${PREFIX} staged ${files} ${files === 1 ? 'batch file' : 'batch files'} of an earlier consolidation into this commit`;
 
 export const quarantined = (count: number, files: readonly string[]) =>
   `${PREFIX} warning: quarantined ${count} ${count === 1 ? 'line that is' : 'lines that are'} not valid entries into ${files.join(', ')}; inspect and fix them there`;
@@ -61,11 +76,43 @@ export const quarantined = (count: number, files: readonly string[]) =>
 export const hookDidNotConsolidate = (reason: string) =>
   `${PREFIX} warning: did not consolidate (${reason}); the entries stay in logs/active for the next commit`;
 
+export const unknownStep = (step: string, mode: string | undefined) =>
+  `unknown commit step \`${step}${mode === undefined ? '' : ` --mode ${mode}`}\`: use \`hook pre-commit\` or \`hook post-commit\`, with --mode in-commit (default) or post-commit`;
+
+export const notAFolder = (path: string) =>
+  `${path} is a symbolic link or a file where audit-hooks keeps a folder; replace it with a real folder (audit-hooks never follows links out of the worktree)`;
+
+export const shardNotRegular =
+  'not a regular file (a link, a folder or a FIFO): left alone; move it out of logs/active';
+
+export const shardNotClaimed = (code: string) =>
+  `could not be claimed (${code}): left in logs/active for the next run; check its name and permissions`;
+
+export const shardUnreadable = (code: string) =>
+  `could not be read (${code}): given back to logs/active under a new name, the other shards were consolidated; check its permissions`;
+
+export const shardLeftInClaim = (code: string) =>
+  `could not be read (${code}) nor given back; it stays in logs/active/.claimed until its set is released: copy it out now`;
+
+export const batchNameTaken = (path: string) =>
+  `${path} already exists with other content (was it edited?); the batch stays in logs/active/.claimed: run \`audit-hooks verify\``;
+
 export const configUnparseable = (file: string, where: string, problem: string) =>
   `cannot parse ${file}${where === '' ? '' : `:${where}`} (${problem}); fix it and run install again (nothing was changed)`;
 
 export const configCannotEdit = (file: string, hook: string, snippet: string) =>
   `cannot edit the ${hook} hook in ${file} without changing the rest of it: add ${snippet} by hand`;
+
+type IgnoreRule = { source: string; line: string; pattern: string };
+
+export const ignoredInCommitMode = (rule: IgnoreRule) =>
+  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern}); that is fine in in-commit mode: the pre-commit step stages each batch file with git add -f`;
+
+export const ignoredCannotFix = (rule: IgnoreRule) =>
+  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern}), which a rule in the root .gitignore cannot override: remove that line, or install in in-commit mode (the default), which stages the trail with git add -f`;
+
+export const ignoredUnignored = (rule: IgnoreRule, rules: readonly string[]) =>
+  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern}): the root .gitignore gets ${rules.join(' ')} so that the batch files can be committed`;
 
 export const unknownManager = (name: string) =>
   `unknown hook manager \`${name}\`: use --manager lefthook, husky or git`;
@@ -80,11 +127,19 @@ export const installHeader = (
   verb: 'install' | 'uninstall',
   manager: string,
   reason: string,
+  mode: string,
+  modeReason: string,
   dryRun: boolean,
 ) =>
   verb === 'install'
-    ? `${PREFIX} ${dryRun ? 'would install' : 'installing'} with ${manager} (${reason})`
+    ? `${PREFIX} ${dryRun ? 'would install' : 'installing'} with ${manager} (${reason}), ${mode} mode (${modeReason}): ${mode === 'in-commit' ? 'each commit carries the trail that led up to it' : 'the trail of each commit is written after it, and committed with the next one'}`
     : `${PREFIX} ${dryRun ? 'would uninstall' : 'uninstalling'}`;
+
+export const unknownMode = (mode: string) =>
+  `unknown mode \`${mode}\`: use --mode in-commit (the default: the trail rides in its own commit) or --mode post-commit`;
+
+export const entriesWaiting = (worktree: string, shards: number, sets: number) =>
+  `${worktree}: ${shards} ${shards === 1 ? 'shard' : 'shards'} and ${sets} ${sets === 1 ? 'claim set' : 'claim sets'} are still waiting in logs/active (not committed): run \`audit-hooks consolidate\` and commit logs/history, or keep them`;
 
 export const installFooter = (
   verb: 'install' | 'uninstall',
@@ -104,14 +159,29 @@ export const installFooter = (
   const commit =
     files.length === 0
       ? ''
-      : `; commit ${files.join(' ')} in each worktree so every clone gets them`;
+      : `; commit ${files.join(' ')} (here; other worktrees get them when they merge) so every clone gets them`;
   return verb === 'install'
     ? `${PREFIX} installed in ${where}${commit}`
     : `${PREFIX} uninstalled from ${where}${commit.replace('gets them', 'loses them')}`;
 };
 
-export const verifyClean = (partitions: number, entries: number) =>
-  `${PREFIX} history is sound: ${partitions} ${partitions === 1 ? 'partition' : 'partitions'}, ${entries} ${entries === 1 ? 'entry' : 'entries'}`;
+export const verifyClean = (files: number, entries: number) =>
+  `${PREFIX} history is sound: ${files} ${files === 1 ? 'file' : 'files'}, ${entries} ${entries === 1 ? 'entry' : 'entries'}`;
+
+export const strayTempFile =
+  'stray temp file left by an interrupted v1 write (verify --fix deletes it)';
+
+export const historyNotRegular = (file: string) =>
+  `${file} is not a regular file (a symbolic link?); readers skip it: put the real file there, or remove it`;
+
+export const sameEntryTwice = (id: string, at: string) =>
+  `the same entry ${id} is also at ${at} (readers keep one; not a problem)`;
+
+export const idWithOtherContent = (id: string, at: string) =>
+  `id ${id} is also at ${at} with other content`;
+
+export const batchAdvice = (files: readonly string[]) =>
+  `batch files never change once written, so --fix does not rewrite ${files.length === 1 ? files[0] : `${files.length} of them`}: see what changed with \`git log -p -- ${files[0]}\` and restore it with \`git checkout <commit> -- ${files[0]}\` (or \`audit-hooks verify --history\` to find the commit)`;
 
 export const verifyFound = (count: number) =>
   `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history; run \`audit-hooks verify --fix\` to repair ${count === 1 ? 'it' : 'them'}`;
@@ -131,17 +201,34 @@ export const historyWalkFailed = (range: string, detail: string) =>
 export const historyFinding = (finding: {
   commit: string;
   file: string;
-  id: string;
+  id?: string;
   kind: string;
   fields?: string[];
-}) =>
-  `${finding.commit.slice(0, 12)} ${finding.file}: entry ${finding.id} ${finding.kind}${finding.fields && finding.fields.length > 0 ? ` (${finding.fields.join(', ')})` : ''}${finding.kind === 'redacted' ? ': a redaction, not tampering' : ''}`;
+  to?: string;
+}) => {
+  const where = `${finding.commit.slice(0, 12)} ${finding.file}`;
+  if (finding.id === undefined) {
+    const what =
+      finding.kind === 'renamed'
+        ? `batch file renamed${finding.to ? ` to ${finding.to}` : ''}`
+        : finding.kind === 'redacted'
+          ? 'batch file redacted: a redaction, not tampering'
+          : `batch file ${finding.kind}${finding.to ? ` (now ${finding.to})` : ''}: batch files are never changed once committed`;
+    return `${where}: ${what}`;
+  }
+  return `${where}: entry ${finding.id} ${finding.kind}${finding.fields && finding.fields.length > 0 ? ` (${finding.fields.join(', ')})` : ''}${finding.kind === 'redacted' ? ': a redaction, not tampering' : ''}`;
+};
 
-export const historyClean = (commits: number, redactions: number) =>
-  `${PREFIX} the committed trail only grew: ${commits} ${commits === 1 ? 'commit' : 'commits'} checked${redactions > 0 ? `, ${redactions} ${redactions === 1 ? 'redaction' : 'redactions'}` : ''}, nothing removed or altered`;
+export const historyMissing = (entry: { id: string; file: string; commit: string; kind: string }) =>
+  `tip: entry ${entry.id} ${entry.kind === 'missing' ? 'is missing' : 'is altered'} (committed in ${entry.file}, taken away by ${entry.commit.slice(0, 12)})`;
+
+export const historyClean = (commits: number, redactions: number, changes: number) =>
+  `${PREFIX} the committed trail only grew: ${commits} ${commits === 1 ? 'commit' : 'commits'} checked${redactions > 0 ? `, ${redactions} ${redactions === 1 ? 'redaction' : 'redactions'}` : ''}${changes > 0 ? `, ${changes} ${changes === 1 ? 'change' : 'changes'} listed above, all undone or harmless: every entry ever committed is at the tip` : ', nothing removed or altered'}`;
 
 export const historyTampered = (commits: number, count: number) =>
-  `${PREFIX} ${count} committed ${count === 1 ? 'entry was' : 'entries were'} removed or altered (${commits} commits checked); restore them from the commit before`;
+  `${PREFIX} ${count} committed ${count === 1 ? 'entry is' : 'entries are'} missing or altered at the tip (${commits} commits checked); restore ${count === 1 ? 'it' : 'them'} from the commit before the one named`;
+
+export const historyShallow = `${PREFIX} note: this clone is shallow, so only the commits it has were checked (git fetch --unshallow checks all)`;
 
 export const fixWithHistory =
   '--fix repairs the working history, not commits: run audit-hooks verify --fix and audit-hooks verify --history separately';

@@ -1,7 +1,8 @@
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type InstallResult, install, MANAGERS, type Manager, uninstall } from '../../install.js';
 import { UsageError } from '../errors.js';
+import { MODES, type Mode } from '../history/consolidate.js';
 import * as messages from '../messages.js';
 
 /** Options of {@link installCommand} and {@link uninstallCommand}. */
@@ -10,18 +11,22 @@ export interface InstallCommandOptions {
   stdout: Writable;
   dryRun?: boolean;
   manager?: string | undefined;
+  mode?: string | undefined;
 }
 
-/** `audit-hooks install`: says which manager and why, then each change (or that there was none). */
+/** `audit-hooks install`: says which manager and mode and why, then each change (or that there was none). */
 export async function installCommand(options: InstallCommandOptions): Promise<number> {
-  const manager = options.manager;
+  const { manager, mode } = options;
   if (manager !== undefined && !MANAGERS.includes(manager as Manager)) {
     throw new UsageError(messages.unknownManager(manager));
   }
+  if (mode !== undefined && !MODES.includes(mode as Mode))
+    throw new UsageError(messages.unknownMode(mode));
   const result = await install({
     cwd: options.cwd,
     dryRun: options.dryRun === true,
     ...(manager === undefined ? {} : { manager: manager as Manager }),
+    ...(mode === undefined ? {} : { mode: mode as Mode }),
   });
   report(options.stdout, result, 'install');
   return 0;
@@ -35,8 +40,18 @@ export async function uninstallCommand(options: InstallCommandOptions): Promise<
 }
 
 function report(out: Writable, result: InstallResult, verb: 'install' | 'uninstall'): void {
-  const lines = [messages.installHeader(verb, result.manager, result.reason, result.dryRun)];
-  for (const action of result.actions) lines.push(`  ${action.summary}`);
+  const lines = [
+    messages.installHeader(
+      verb,
+      result.manager,
+      result.reason,
+      result.mode,
+      result.modeReason,
+      result.dryRun,
+    ),
+  ];
+  for (const action of result.actions) if (action.summary !== '') lines.push(`  ${action.summary}`);
+  for (const note of result.notes) lines.push(`  ${note}`);
   lines.push(
     messages.installFooter(
       verb,
@@ -49,19 +64,24 @@ function report(out: Writable, result: InstallResult, verb: 'install' | 'uninsta
   out.write(`${lines.join('\n')}\n`);
 }
 
-// The files to commit: what install wrote or deleted inside a worktree, relative to it,
-// except git's own folder and husky's generated (gitignored) runner.
+// The files to commit: what install wrote or deleted in the current worktree, relative to
+// it, except what git does not track (git's folder, husky's runner, local lefthook config).
 function trackedFiles(result: InstallResult): string[] {
   const files = new Set<string>();
   for (const action of result.actions) {
     if (action.kind !== 'write' && action.kind !== 'delete') continue;
-    for (const worktree of result.worktrees) {
-      const path = relative(worktree, action.path);
-      if (path.startsWith('..') || isAbsolute(path)) continue;
-      if (path === '.git' || path.startsWith(`.git${sep}`)) continue;
-      if (path.startsWith(join('.husky', '_'))) continue;
-      files.add(path);
+    const path = relative(result.current, action.path);
+    if (path.startsWith('..') || isAbsolute(path)) continue;
+    if (path === '.git' || path.startsWith(`.git${sep}`)) continue;
+    if (path.startsWith(`.husky${sep}_`)) continue;
+    if (/^\.?lefthook-local\.ya?ml$/.test(path)) continue;
+    if (
+      path.startsWith(`logs${sep}active${sep}`) ||
+      path.startsWith(`logs${sep}quarantine${sep}`)
+    ) {
+      if (!path.endsWith('.gitkeep')) continue;
     }
+    files.add(path);
   }
   return [...files].sort();
 }

@@ -69,7 +69,7 @@ function describe(worktree: WorktreeStatus, now: number): string[] {
     row(
       label.history,
       messages.historySummary(
-        history.partitions,
+        history.files,
         history.entries,
         history.bytes,
         history.firstDay,

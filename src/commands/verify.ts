@@ -23,22 +23,28 @@ export async function verifyCommand(options: VerifyCommandOptions): Promise<numb
     options.stdout.write(`${JSON.stringify(result)}\n`);
     return result.remaining.length > 0 ? 1 : 0;
   }
-  for (const finding of result.findings) {
-    options.stdout.write(
-      `${finding.line > 0 ? `${finding.file}:${finding.line}` : finding.file}: ${finding.problem}\n`,
-    );
-  }
+  const at = (finding: { file: string; line: number }) =>
+    finding.line > 0 ? `${finding.file}:${finding.line}` : finding.file;
+  for (const finding of result.findings)
+    options.stdout.write(`${at(finding)}: ${finding.problem}\n`);
+  for (const note of result.notes) options.stdout.write(`${at(note)}: note: ${note.problem}\n`);
   if (result.findings.length === 0) {
-    options.stdout.write(`${messages.verifyClean(result.partitions, result.entries)}\n`);
+    options.stdout.write(`${messages.verifyClean(result.files, result.entries)}\n`);
     return 0;
   }
   if (!options.fix) {
     options.stderr.write(`${messages.verifyFound(result.findings.length)}\n`);
+    for (const advice of result.advice) options.stderr.write(`${messages.PREFIX} ${advice}\n`);
     return 1;
   }
-  options.stdout.write(`${messages.verifyFixed(result.findings.length, result.fixed)}\n`);
+  if (result.fixed.length > 0) {
+    options.stdout.write(
+      `${messages.verifyFixed(result.findings.length - result.remaining.length, result.fixed)}\n`,
+    );
+  }
   if (result.remaining.length > 0) {
     options.stderr.write(`${messages.verifyRemaining(result.remaining.length)}\n`);
+    for (const advice of result.advice) options.stderr.write(`${messages.PREFIX} ${advice}\n`);
     return 1;
   }
   return 0;
@@ -56,11 +62,15 @@ async function verifyHistoryCommand(options: VerifyCommandOptions): Promise<numb
   for (const finding of result.findings) {
     options.stdout.write(`${messages.historyFinding(finding)}\n`);
   }
-  const tampered = result.findings.filter((finding) => finding.kind !== 'redacted').length;
-  if (tampered === 0) {
-    options.stdout.write(`${messages.historyClean(result.commits, result.findings.length)}\n`);
+  for (const entry of result.missing) options.stdout.write(`${messages.historyMissing(entry)}\n`);
+  if (result.shallow) options.stderr.write(`${messages.historyShallow}\n`);
+  const redactions = result.findings.filter((finding) => finding.kind === 'redacted').length;
+  if (result.ok) {
+    options.stdout.write(
+      `${messages.historyClean(result.commits, redactions, result.findings.length - redactions)}\n`,
+    );
     return 0;
   }
-  options.stderr.write(`${messages.historyTampered(result.commits, tampered)}\n`);
+  options.stderr.write(`${messages.historyTampered(result.commits, result.missing.length)}\n`);
   return 1;
 }

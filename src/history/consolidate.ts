@@ -1,379 +1,257 @@
-import { lstatSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+// Consolidation (SPEC §5): the protocol's steps, in order, for each way it runs.
+//
+//   claim     logs/active/*.jsonl → logs/active/.claimed/<set>/       (claim.ts)
+//   batch     <set> → its batch files, decided once                     (batch.ts)
+//   publish   batch files → logs/history/<day>/, never overwriting      (publish.ts)
+//   stage     git add -f of those files, into the index being committed (../git/index-ops.ts)
+//   release   delete a set once HEAD holds its batch files              (release.ts)
+//
+//   pre-commit  (in-commit mode)   release, claim, batch, publish, stage
+//   post-commit (in-commit mode)   release (and repair the index after `git commit -o`)
+//   post-commit (post-commit mode) release, claim, batch with a commit stamp, publish
+//   manual `audit-hooks consolidate`: release, claim, batch, publish
+
+import { unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { AuditHooksError } from '../errors.js';
 import { listNames } from '../files.js';
+import { indexHasChanges, stage } from '../git/index-ops.js';
 import {
   findWorktreeRoot,
   operationInProgress,
   readHead,
   worktreeGitDir,
 } from '../git/worktree.js';
-import * as messages from '../messages.js';
-import { decodeLine } from '../read/decode-line.js';
 import { detectRepoRoot } from '../writer/index.js';
-import { compareEntryLines, type EntryLine, partitionDay } from './entry-line.js';
-import { acquireLock } from './lock.js';
-import { readPartition, writeAtomic } from './partition.js';
-import { ACTIVE, CLAIMED, HISTORY, LOCK, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
+import { decideBatch } from './batch.js';
+import { adoptLooseClaims, claimShards, pendingShards, type SkipHandler } from './claim.js';
+import { type ClaimSet, listClaimSets } from './claim-sets.js';
+import { loadLedger } from './ledger.js';
+import { acquireLock, type Lock } from './lock.js';
+import { ACTIVE, CLAIMED, LOCK, VERIFIED_MARKER } from './paths.js';
+import { publishSet } from './publish.js';
+import { releaseHeld } from './release.js';
+import { assertNoLinks, ensureSelfIgnoringFolder, kindOf } from './safe-folders.js';
+
+/** Where in a commit this consolidation runs. */
+export type Step = 'manual' | 'pre-commit' | 'post-commit';
+/** When the trail is committed (SPEC §5): with the commit it belongs to, or with the next. */
+export type Mode = 'in-commit' | 'post-commit';
+export const MODES: readonly Mode[] = ['in-commit', 'post-commit'];
 
 /** Options of {@link consolidate}. */
 export interface ConsolidateOptions {
   /** Any folder inside the worktree (default: `process.cwd()`). */
   cwd?: string;
-  /** Hook mode: skip while a rebase, merge, cherry-pick or revert is in progress. */
+  /** Run as a git hook: nothing during a rebase, merge, cherry-pick or revert. */
   hook?: boolean;
+  /** Which step (default `manual`). */
+  step?: Step;
+  /** Which mode the hooks were installed in (default `in-commit`). */
+  mode?: Mode;
+  /** The hook's environment, with git's GIT_INDEX_FILE (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Stamp this commit on entries without one; post-commit mode stamps HEAD by default. */
+  commit?: string | false;
   /** How long a claimed shard's unterminated last line must stay unchanged before it counts as abandoned (ms). */
   settleMs?: number;
-  /** How long to wait for another consolidation of this worktree (ms). */
+  /** How long to wait for another consolidation of this worktree before going ahead anyway (ms). */
   lockWaitMs?: number;
-  /**
-   * The commit to stamp on entries that have none (SPEC §13). Hook mode stamps HEAD by
-   * default; pass `false` to stamp nothing.
-   */
-  commit?: string | false;
+  /** Batch files are cut into parts of at most this many bytes (default 32 MiB). */
+  maxBatchBytes?: number;
+  /** Do nothing unless the pre-commit job of post-commit mode left its marker (no --no-verify). */
+  requireMarker?: boolean;
 }
 
 /** A line that was not a valid entry, moved to `logs/quarantine/`. */
 export interface QuarantinedLine {
-  /** The shard it came from, relative to the worktree root. */
-  source: string;
-  /** 1-based line number in that shard. */
-  line: number;
-  problem: string;
-  /** The quarantine file that holds it, relative to the worktree root. */
   file: string;
+  lines: number;
 }
 
 /** What a consolidation did. */
 export interface ConsolidateResult {
   /** The worktree root. */
   root: string;
-  /** Shards consumed (including claims a killed run left behind). */
+  /** Shards consumed. */
   shards: number;
-  /** Entries added to the history. */
+  /** Entries written into new batch files. */
   entries: number;
-  /** Copies of entries already in the history or seen twice (dropped: same id, same content). */
+  /** Sessions those entries came from. */
+  sessions: string[];
+  /** Copies of entries dropped (same id, same bytes). */
   duplicates: number;
-  /** Partitions rewritten, relative to the root. */
-  partitions: string[];
+  /** Batch files this run made (relative to the root). */
+  batches: string[];
+  /** Batch files staged into the commit being made (pre-commit step). */
+  staged: string[];
+  /** Claim sets released because HEAD holds their batches. */
+  released: number;
+  /** Batch files put back into the index after `git commit -o`. */
+  restored: string[];
   quarantined: QuarantinedLine[];
-  /** Set when hook mode left the worktree alone, e.g. `rebase`. */
+  /** Shards and files left alone, with the reason (one warning each). */
+  warnings: string[];
+  /** Set when the step left the worktree alone, and why (`rebase`, `no-verify`, …). */
   skipped?: string;
 }
 
-// A commit should not hang on another worktree process: wait briefly, then leave the
-// entries for the next run.
-const HOOK_LOCK_WAIT_MS = 5_000;
+// A commit should not wait long on another consolidation of the same worktree; correctness
+// does not depend on the lock (see batch.ts), so past this wait the run goes ahead.
+const HOOK_LOCK_WAIT_MS = 2_000;
+const MANUAL_LOCK_WAIT_MS = 30_000;
+const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 
-// `ignoreBOM` keeps a byte-order mark in the text, so a quarantined line keeps its bytes.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/**
- * Moves every complete entry of every shard in `logs/active/` into the daily partitions
- * of `logs/history/`, then removes what it consumed. See SPEC §5 for the guarantees.
- */
+/** Runs the consolidation step `options.step` in the worktree of `options.cwd`. */
 export async function consolidate(options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = options.hook ? findWorktreeRoot(cwd) : detectRepoRoot(cwd);
+  const step = options.step ?? 'manual';
+  const mode = options.mode ?? 'in-commit';
+  const env = options.env ?? process.env;
   const result: ConsolidateResult = {
     root,
     shards: 0,
     entries: 0,
+    sessions: [],
     duplicates: 0,
-    partitions: [],
+    batches: [],
+    staged: [],
+    released: 0,
+    restored: [],
     quarantined: [],
+    warnings: [],
   };
   if (options.hook) {
     const operation = operationInProgress(worktreeGitDir(root));
     if (operation !== undefined) return { ...result, skipped: operation };
   }
-  // The common case in a hook: nothing pending. Answer without a lock or a write.
-  if (pendingShards(root).length === 0 && listClaims(root).length === 0) return result;
+  const postCommitMode = step === 'post-commit' && mode === 'post-commit';
+  if (options.requireMarker && !takeMarker(root)) {
+    return { ...result, skipped: 'no-verify' };
+  }
+  assertNoLinks(root, CLAIMED);
+  if (!hasWork(root)) return result;
+  // Shards must never reach a commit, whatever the repository's ignore rules say (§4).
+  ensureSelfIgnoringFolder(root, ACTIVE);
 
-  mkdirSync(join(root, ACTIVE), { recursive: true });
-  const lock = await acquireLock(join(root, LOCK), {
-    waitMs: options.lockWaitMs ?? (options.hook ? HOOK_LOCK_WAIT_MS : 30_000),
-  });
+  const lock = await tryLock(
+    root,
+    options.hook ? HOOK_LOCK_WAIT_MS : MANUAL_LOCK_WAIT_MS,
+    options.lockWaitMs,
+  );
   try {
-    sweepTempFiles(join(root, HISTORY));
-    sweepTempFiles(join(root, QUARANTINE));
-    // Secrets never cross into git (§12); a bad configuration stops us before any claim.
-    const { worktreeRedactor } = await import('../redact/redactor.js');
-    const redact = worktreeRedactor(root);
-    claimShards(root);
-    const claims = listClaims(root);
-    const commit = options.commit ?? (options.hook ? readHead(root) : undefined);
-    const prepare = (record: EntryLine): EntryLine => {
-      const redacted = redact(record);
-      return commit && redacted.entry.commit === undefined
-        ? withCommit(redacted, commit)
-        : redacted;
-    };
-    await consume(root, claims, options.settleMs ?? 250, result, prepare, redact);
+    const onSkip: SkipHandler = (file, reason) => result.warnings.push(`${file}: ${reason}`);
+    adoptLooseClaims(root, onSkip);
+    const released = releaseHeld(root, listClaimSets(root), env, {
+      repairIndex: step === 'post-commit' && mode === 'in-commit',
+    });
+    result.released = released.sets;
+    result.restored = released.restored;
+    if (step === 'post-commit' && mode === 'in-commit') return result;
+
+    // A commit with nothing staged ends in "nothing to commit" whatever the hook stages
+    // (git decides before it runs the hook): leave the worktree as it is then.
+    if (step === 'pre-commit' && !indexHasChanges(root, env))
+      return { ...result, skipped: 'nothing to commit' };
+
+    claimShards(root, onSkip);
+    const sets = listClaimSets(root);
+    await decideAll(root, sets, result, {
+      onSkip,
+      settleMs: options.settleMs ?? 250,
+      maxBatchBytes: options.maxBatchBytes ?? MAX_BATCH_BYTES,
+      commit:
+        options.commit === false
+          ? undefined
+          : (options.commit ?? (postCommitMode ? readHead(root) : undefined)),
+    });
+    const present: string[] = [];
+    for (const set of sets) {
+      if (set.manifest === undefined) continue;
+      const published = publishSet(root, set, set.manifest);
+      present.push(...published.present);
+      for (const problem of published.problems) result.warnings.push(problem);
+    }
+    if (step === 'pre-commit') {
+      stage(root, present, env);
+      result.staged = present;
+    }
   } finally {
-    lock.release();
+    lock?.release();
   }
   return result;
 }
 
-/** Regular `*.jsonl` files in `dir`; symlinks are never followed or moved. */
-function regularJsonl(dir: string): string[] {
-  return listNames(dir).filter((name) => {
-    if (!name.endsWith('.jsonl')) return false;
-    try {
-      return lstatSync(join(dir, name)).isFile();
-    } catch (error) {
-      // Claimed by a concurrent run between the listing and this look.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
-  });
+/** True when there are shards or claim sets: anything for a step to do. */
+function hasWork(root: string): boolean {
+  if (pendingShards(root).length > 0) return true;
+  return listNames(join(root, CLAIMED)).some((name) => !name.startsWith('.released-'));
 }
 
-function pendingShards(root: string): string[] {
-  return regularJsonl(join(root, ACTIVE));
+async function decideAll(
+  root: string,
+  sets: ClaimSet[],
+  result: ConsolidateResult,
+  options: {
+    onSkip: SkipHandler;
+    settleMs: number;
+    maxBatchBytes: number;
+    commit: string | undefined;
+  },
+): Promise<void> {
+  if (sets.every((set) => set.manifest !== undefined)) return;
+  // Secrets never cross into git (§12); a bad configuration stops us before any batch.
+  const { worktreeRedactor } = await import('../redact/redactor.js');
+  const redact = worktreeRedactor(root);
+  const sessions = new Set<string>();
+  for (const [index, set] of sets.entries()) {
+    if (set.manifest !== undefined) continue;
+    // Older sets' tails count: a copy re-appended after their claim lands in this one.
+    const ledger = loadLedger(root, sets.slice(0, index));
+    const manifest = await decideBatch(root, set, {
+      settleMs: options.settleMs,
+      redact,
+      commit: options.commit,
+      ledger,
+      maxBatchBytes: options.maxBatchBytes,
+      onSkip: options.onSkip,
+    });
+    set.manifest = manifest;
+    if (manifest === undefined) continue;
+    result.shards += manifest.shards;
+    result.entries += manifest.entries;
+    result.duplicates += manifest.duplicates;
+    result.batches.push(...manifest.batches.map((batch) => batch.path));
+    for (const session of manifest.sessions) sessions.add(session);
+    for (const file of manifest.quarantine)
+      result.quarantined.push({ file: file.path, lines: file.lines });
+  }
+  result.sessions = [...sessions].sort();
 }
 
-// Claims are moved into `logs/active/.claimed/` and deleted from it: through a symbolic
-// link, that would move shards out of the repository and consume files outside it.
-function claimedFolderExists(root: string): boolean {
+async function tryLock(
+  root: string,
+  defaultWait: number,
+  waitMs: number | undefined,
+): Promise<Lock | undefined> {
   try {
-    if (lstatSync(join(root, CLAIMED)).isDirectory()) return true;
+    return await acquireLock(join(root, LOCK), { waitMs: waitMs ?? defaultWait });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if (error instanceof AuditHooksError) return undefined; // busy: go ahead without it
     throw error;
   }
-  throw new AuditHooksError(messages.claimedNotFolder(CLAIMED));
 }
 
-function listClaims(root: string): string[] {
-  return claimedFolderExists(root) ? regularJsonl(join(root, CLAIMED)).sort() : [];
-}
-
-// A claim keeps the shard's name (so quarantine can name the source) plus a unique tail.
-const CLAIM_SEPARATOR = '~';
-
-function claimShards(root: string): void {
-  const shards = pendingShards(root);
-  if (shards.length === 0) return;
-  if (!claimedFolderExists(root)) mkdirSync(join(root, CLAIMED));
-  const run = `${Date.now()}-${process.pid}`;
-  shards.forEach((name, index) => {
-    const claim = `${basename(name, '.jsonl')}${CLAIM_SEPARATOR}${run}-${index}.jsonl`;
-    try {
-      renameSync(join(root, ACTIVE, name), join(root, CLAIMED, claim));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-  });
-}
-
-function sourceOfClaim(claim: string): string {
-  const base = claim.slice(0, claim.lastIndexOf(CLAIM_SEPARATOR));
-  return join(ACTIVE, `${base || basename(claim, '.jsonl')}.jsonl`);
-}
-
-function sweepTempFiles(dir: string): void {
-  for (const name of listNames(dir)) {
-    if (TEMP_NAME.test(name)) unlinkSync(join(dir, name));
-  }
-}
-
-interface Rejected {
-  line: number;
-  problem: string;
-  bytes: Buffer;
-}
-
-async function consume(
-  root: string,
-  claims: string[],
-  settleMs: number,
-  result: ConsolidateResult,
-  prepare: (record: EntryLine) => EntryLine,
-  redact: (record: EntryLine) => EntryLine,
-): Promise<void> {
-  const fresh = new Map<string, EntryLine>();
-  const origins = new Map<EntryLine, { claim: string; line: number; bytes: Buffer }>();
-  const rejectedByClaim = new Map<string, Rejected[]>();
-  for (const claim of claims) {
-    const rejected: Rejected[] = [];
-    const data = await readSettled(join(root, CLAIMED, claim), settleMs);
-    for (const item of splitBytes(data)) {
-      let parsed = decodeLine(item.bytes);
-      let bytes = item.bytes;
-      if (parsed === undefined) continue;
-      if ('problem' in parsed) {
-        const glued = item.partial ? undefined : afterTornLine(item.bytes);
-        if (glued === undefined) {
-          rejected.push({
-            line: item.line,
-            problem: item.partial ? messages.partialLine : parsed.problem,
-            bytes: item.bytes,
-          });
-          continue;
-        }
-        rejected.push({ line: item.line, problem: messages.tornLine, bytes: glued.torn });
-        parsed = { record: glued.record };
-        bytes = glued.bytes;
-      }
-      const record = parsed.record;
-      const seen = fresh.get(record.entry.id);
-      if (seen === undefined) {
-        fresh.set(record.entry.id, record);
-        origins.set(record, { claim, line: item.line, bytes });
-      } else if (sameEntry(seen, record)) result.duplicates++;
-      else rejected.push({ line: item.line, problem: messages.conflictingId, bytes });
-    }
-    if (rejected.length > 0) rejectedByClaim.set(claim, rejected);
-  }
-
-  const byDay = new Map<string, EntryLine[]>();
-  for (const record of fresh.values()) {
-    const day = partitionDay(record);
-    const list = byDay.get(day);
-    if (list === undefined) byDay.set(day, [record]);
-    else list.push(record);
-  }
-
-  // Outputs first: partitions, then quarantine; the claims go last.
-  for (const day of [...byDay.keys()].sort()) {
-    const records = byDay.get(day) as EntryLine[];
-    const file = partitionFile(day);
-    const existing = readPartition(join(root, file), root);
-    const known = new Map(existing.records.map((record) => [record.entry.id, record]));
-    const added: EntryLine[] = [];
-    for (const record of records) {
-      const old = known.get(record.entry.id);
-      const ready = prepare(record);
-      if (old === undefined) added.push(ready);
-      // The history copy went through the same redaction (maybe with older rules).
-      else if (sameEntry(redact(old), ready)) result.duplicates++;
-      else {
-        // Same id, other content: keep the history's copy, quarantine this one.
-        const origin = origins.get(record) as { claim: string; line: number; bytes: Buffer };
-        const list = rejectedByClaim.get(origin.claim) ?? [];
-        list.push({
-          line: origin.line,
-          problem: messages.conflictingHistoryId,
-          bytes: origin.bytes,
-        });
-        rejectedByClaim.set(origin.claim, list);
-      }
-    }
-    if (added.length === 0) continue;
-    added.sort(compareEntryLines);
-    const last = existing.records.at(-1);
-    const merged =
-      existing.sorted && (last === undefined || compareEntryLines(last, added[0] as EntryLine) < 0)
-        ? [...existing.records, ...added]
-        : [...existing.records, ...added].sort(compareEntryLines);
-    mkdirSync(join(root, HISTORY), { recursive: true });
-    await writeAtomic(join(root, file), merged.map((record) => `${record.line}\n`).join(''));
-    result.entries += added.length;
-    result.partitions.push(file);
-  }
-
-  for (const [claim, rejected] of rejectedByClaim) {
-    const source = sourceOfClaim(claim);
-    const file = join(QUARANTINE, claim);
-    mkdirSync(join(root, QUARANTINE), { recursive: true });
-    const lines = rejected.map((item) => `${JSON.stringify(quarantineRecord(source, item))}\n`);
-    await writeAtomic(join(root, file), lines.join(''));
-    for (const item of rejected) {
-      result.quarantined.push({ source, line: item.line, problem: item.problem, file });
-    }
-  }
-
-  for (const claim of claims) unlinkSync(join(root, CLAIMED, claim));
-  result.shards += claims.length;
-}
-
-// A consolidated entry may have gained fields on the way (the commit stamp); two copies
-// are the same entry when all else is equal.
-function sameEntry(a: EntryLine, b: EntryLine): boolean {
-  if (a.line === b.line) return true;
-  const { commit: _a, redacted: _ra, ...restA } = a.entry;
-  const { commit: _b, redacted: _rb, ...restB } = b.entry;
-  return JSON.stringify(restA) === JSON.stringify(restB);
-}
-
-// The commit goes into the line as it was written, not into a re-serialization of it: the
-// caller's bytes (numbers beyond double precision, escapes, spacing) stay as they were.
-function withCommit(record: EntryLine, commit: string): EntryLine {
-  const end = record.line.lastIndexOf('}');
-  const line = `${record.line.slice(0, end)},"commit":${JSON.stringify(commit)}${record.line.slice(end)}`;
-  return { ...record, entry: { ...record.entry, commit }, line };
-}
-
-// Every line a writer makes starts like this (the envelope puts `id` first).
-const ENTRY_START = Buffer.from('{"id":"');
-
-/**
- * A writer killed mid-line leaves a torn line, and the next line another writer appends to
- * the shard is glued to it. That line is complete (one write), so it is the one suffix of
- * the glued line that parses as an entry: find it, and return it with the torn part.
- */
-function afterTornLine(
-  bytes: Buffer,
-): { torn: Buffer; record: EntryLine; bytes: Buffer } | undefined {
-  let start = bytes.indexOf(ENTRY_START, 1);
-  for (let tries = 0; start !== -1 && tries < 16; tries++) {
-    const rest = bytes.subarray(start);
-    const parsed = decodeLine(rest);
-    if (parsed !== undefined && 'record' in parsed) {
-      return { torn: bytes.subarray(0, start), record: parsed.record, bytes: rest };
-    }
-    start = bytes.indexOf(ENTRY_START, start + 1);
-  }
-  return undefined;
-}
-
-function quarantineRecord(source: string, item: Rejected): object {
-  let text: string | undefined;
+// The pre-commit job of post-commit mode leaves this marker; `git commit --no-verify` skips
+// that job, so a post-commit step without the marker consolidates nothing (SPEC §5).
+function takeMarker(root: string): boolean {
+  const marker = join(root, VERIFIED_MARKER);
+  if (kindOf(marker) === 'missing') return false;
   try {
-    text = UTF8.decode(item.bytes);
-  } catch {
-    text = undefined;
+    unlinkSync(marker);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  return text === undefined
-    ? { source, line: item.line, problem: item.problem, base64: item.bytes.toString('base64') }
-    : { source, line: item.line, problem: item.problem, text };
-}
-
-interface ByteLine {
-  line: number;
-  bytes: Buffer;
-  partial: boolean;
-}
-
-function* splitBytes(data: Buffer): Generator<ByteLine> {
-  let start = 0;
-  let line = 1;
-  while (start < data.length) {
-    const end = data.indexOf(0x0a, start);
-    if (end === -1) {
-      yield { line, bytes: data.subarray(start), partial: true };
-      return;
-    }
-    yield { line, bytes: data.subarray(start, end), partial: false };
-    start = end + 1;
-    line++;
-  }
-}
-
-// A writer whose write is in flight may not have finished its line when we read the
-// claim: re-read until the file ends in a newline or stops changing for `settleMs`.
-async function readSettled(path: string, settleMs: number): Promise<Buffer> {
-  let data = readFileSync(path);
-  let stableSince = Date.now();
-  while (data.length > 0 && data[data.length - 1] !== 0x0a) {
-    if (Date.now() - stableSince >= settleMs) break;
-    await sleep(Math.min(10, settleMs));
-    const again = readFileSync(path);
-    if (again.length !== data.length) stableSince = Date.now();
-    data = again;
-  }
-  return data;
+  return true;
 }

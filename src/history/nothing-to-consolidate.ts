@@ -1,6 +1,7 @@
-// The post-commit hook runs `consolidate --hook` after every commit and almost always
-// finds nothing to do. This answers that one question with `node:fs` and `node:path`
-// only, so the bin can skip loading the CLI, the commands and their dependencies.
+// The commit steps run on every commit and almost always find nothing to do. This answers
+// that one question with `node:fs` and `node:path` only, so the bin can skip loading the
+// CLI, the commands and their dependencies. (The installed hook command asks the same
+// question in the shell first, so that usually node does not even start: SPEC §5.8.)
 
 // Node's ESM wrapper of `node:fs` reads every export, which loads its streams too: ~2 ms
 // that this path does without where `process.getBuiltinModule` exists (Node >= 20.16).
@@ -14,24 +15,21 @@ const ACTIVE = join('logs', 'active');
 const CLAIMED = join('logs', 'active', '.claimed');
 
 /**
- * True only when `consolidate --hook` run from `cwd` would find no shard and no claim,
- * and so print nothing and exit 0. Anything unusual (no `.git` above, an unreadable
- * folder, a `.jsonl` of any kind) answers false: the full consolidation then decides,
- * and words any problem.
+ * True only when a commit step run from `cwd` would find no shard and no claim set, and so
+ * print nothing and exit 0. Anything unusual (no `.git` above, an unreadable folder, a
+ * link) answers false: the full step then decides, and words any problem.
  */
 export function nothingToConsolidate(cwd: string = process.cwd()): boolean {
   try {
     const root = worktreeRoot(resolve(cwd));
     if (root === undefined || !hasGitDir(root)) return false;
     const active = join(root, ACTIVE);
-    if (!noJsonl(active)) return false;
+    if (!isFolderOrMissing(active)) return false;
+    if (names(active).some((name) => name.endsWith('.jsonl'))) return false;
     const claimed = join(root, CLAIMED);
-    try {
-      if (!lstatSync(claimed).isDirectory()) return false;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'ENOENT';
-    }
-    return noJsonl(claimed);
+    if (!isFolderOrMissing(claimed)) return false;
+    // Claim sets, sets being filled, loose v1 claims: anything but a set being deleted.
+    return names(claimed).every((name) => name.startsWith('.released-'));
   } catch {
     return false;
   }
@@ -57,13 +55,19 @@ function hasGitDir(root: string): boolean {
   );
 }
 
-function noJsonl(dir: string): boolean {
-  let names: string[];
+function isFolderOrMissing(path: string): boolean {
   try {
-    names = readdirSync(dir);
+    return lstatSync(path).isDirectory();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+}
+
+function names(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return !names.some((name) => name.endsWith('.jsonl'));
 }

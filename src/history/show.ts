@@ -1,11 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// "Which session produced this commit, and what did it do?" (SPEC §13), answered from git:
+// in in-commit mode a commit carries its trail as the batch files it adds, so the answer
+// travels with the commit through rebase, amend, cherry-pick and squash merges; in
+// post-commit mode (and v1) entries are stamped with the sha of the commit they followed.
+import { spawnSync } from 'node:child_process';
 import { AuditHooksError } from '../errors.js';
 import { gitMaybe } from '../git/git.js';
 import * as messages from '../messages.js';
-import { detectRepoRoot, type Entry } from '../writer/index.js';
+import { detectRepoRoot, type Entry, gitEnvironment } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, parseLine, splitLines } from './entry-line.js';
-import { HISTORY, PARTITION_NAME } from './paths.js';
+import { BATCH_NAME, HISTORY } from './paths.js';
 
 /** The full sha `rev` names; a full sha is taken as is (its commit may be gone after a rebase). */
 export function resolveCommit(root: string, rev: string): string {
@@ -15,35 +18,151 @@ export function resolveCommit(root: string, rev: string): string {
   return sha;
 }
 
-/** Entries of `logs/history/` that the post-commit consolidation of `rev` stamped (§13), in order. */
+/** The entries of a commit (§13), in order, with the batch files it added. */
 export function showCommit(options: { cwd?: string; rev: string }): {
   commit: string;
   entries: Entry[];
+  batches: string[];
 } {
   const root = detectRepoRoot(options.cwd ?? process.cwd());
   const commit = resolveCommit(root, options.rev);
-  return { commit, entries: entriesOfCommit(root, commit) };
+  const { records, batches } = commitRecords(root, commit);
+  return { commit, entries: records.map((record) => record.entry), batches };
 }
 
-/** Every history entry stamped with `commit`, in §3 order. */
-export function entriesOfCommit(root: string, commit: string): Entry[] {
-  let names: string[];
-  try {
-    names = readdirSync(join(root, HISTORY)).filter((name) => PARTITION_NAME.test(name));
-  } catch {
-    return [];
+/** The records of the batch files `commit` added, plus those stamped with it, in §3 order. */
+export function commitRecords(
+  root: string,
+  commit: string,
+): { records: EntryLine[]; batches: string[] } {
+  const batches = batchesAddedBy(root, commit);
+  const byId = new Map<string, EntryLine>();
+  for (const text of blobs(
+    root,
+    batches.map((path) => `${commit}:${path}`),
+  )) {
+    for (const record of records(text))
+      if (!byId.has(record.entry.id)) byId.set(record.entry.id, record);
   }
+  for (const record of stampedWith(root, commit)) {
+    if (!byId.has(record.entry.id)) byId.set(record.entry.id, record);
+  }
+  return { records: [...byId.values()].sort(compareEntryLines), batches };
+}
+
+function git(root: string, args: string[], input?: string): string {
+  const child = spawnSync('git', args, {
+    cwd: root,
+    env: gitEnvironment(),
+    encoding: 'utf8',
+    input,
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (child.error) throw child.error;
+  return child.status === 0 ? child.stdout : '';
+}
+
+/**
+ * The batch files `commit` itself added: new against every parent (a merge adds none of
+ * the batches its branches brought, only those its own pre-commit step made).
+ */
+export function batchesAddedBy(root: string, commit: string): string[] {
+  const parents = git(root, ['rev-list', '--parents', '-n', '1', commit])
+    .trim()
+    .split(' ')
+    .slice(1);
+  const added = (args: string[]) =>
+    new Set(
+      git(root, [
+        'diff-tree',
+        '-r',
+        '-z',
+        '--no-commit-id',
+        '--name-only',
+        '--diff-filter=A',
+        ...args,
+        '--',
+        HISTORY,
+      ])
+        .split('\0')
+        .filter((path) => BATCH_NAME.test(path.split('/').at(-1) ?? '')),
+    );
+  if (parents.length === 0) return [...added(['--root', commit])].sort();
+  let common: Set<string> | undefined;
+  for (const parent of parents) {
+    const paths = added([parent, commit]);
+    common = common === undefined ? paths : new Set([...common].filter((path) => paths.has(path)));
+  }
+  return [...(common ?? [])].sort();
+}
+
+/** The contents of the given `<rev>:<path>` objects, read in one `git cat-file --batch`. */
+function blobs(root: string, specs: readonly string[]): string[] {
+  if (specs.length === 0) return [];
+  const child = spawnSync('git', ['cat-file', '--batch'], {
+    cwd: root,
+    env: gitEnvironment(),
+    input: `${specs.join('\n')}\n`,
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (child.error) throw child.error;
+  const out = child.stdout;
+  const texts: string[] = [];
+  for (let at = 0; at < out.length; ) {
+    const headerEnd = out.indexOf(0x0a, at);
+    if (headerEnd === -1) break;
+    const header = out.subarray(at, headerEnd).toString('utf8').split(' ');
+    at = headerEnd + 1;
+    if (header[1] !== 'blob') continue; // `<spec> missing`
+    const size = Number(header[2]);
+    texts.push(out.subarray(at, at + size).toString('utf8'));
+    at += size + 1;
+  }
+  return texts;
+}
+
+function* records(text: string): Generator<EntryLine> {
+  const { lines, partial } = splitLines(text);
+  if (partial !== undefined) lines.push(partial);
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const parsed = parseLine(line);
+    if ('record' in parsed) yield parsed.record;
+  }
+}
+
+/** History entries in the worktree stamped `commit: <sha>` (post-commit mode, v1). */
+function stampedWith(root: string, commit: string): EntryLine[] {
+  // git grep scans every history file in C, committed or not, and names those that
+  // mention the sha at all; only those are read.
+  const files = git(root, [
+    'grep',
+    '-l',
+    '-z',
+    '-F',
+    '--untracked',
+    '--no-exclude-standard',
+    '-e',
+    commit,
+    '--',
+    HISTORY,
+  ])
+    .split('\0')
+    .filter((file) => file.endsWith('.jsonl'));
   const found: EntryLine[] = [];
-  for (const name of names) {
-    const text = readFileSync(join(root, HISTORY, name), 'utf8');
-    if (!text.includes(commit)) continue; // most partitions never mention it
-    const { lines, partial } = splitLines(text);
-    if (partial !== undefined) lines.push(partial);
-    for (const line of lines) {
-      if (!line.includes(commit)) continue;
-      const parsed = parseLine(line);
-      if ('record' in parsed && parsed.record.entry.commit === commit) found.push(parsed.record);
-    }
+  for (const file of files) {
+    const text = git(root, [
+      'grep',
+      '-h',
+      '-F',
+      '--untracked',
+      '--no-exclude-standard',
+      '-e',
+      commit,
+      '--',
+      file,
+    ]);
+    for (const record of records(text)) if (record.entry.commit === commit) found.push(record);
   }
-  return found.sort(compareEntryLines).map((record) => record.entry);
+  return found;
 }

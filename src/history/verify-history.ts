@@ -1,57 +1,108 @@
-// SPEC §14: the committed trail only ever grows. One `git log -p` over the commits that
-// touched logs/history/ (merges diffed against their first parent) gives every removed
-// and added line; an id whose line left without coming back unchanged is a finding.
-import { spawn } from 'node:child_process';
+// SPEC §14: the committed trail only ever grows, checked against git.
+//
+// v2 batch files are written once: any commit that modified, renamed or deleted one is
+// reported, read from the file status git keeps per commit (`git log --raw`: no patches,
+// so 1,000 commits of a million entries take a fraction of a second). v1 partitions grew
+// by rewrites, so for them the added and removed lines of each commit are compared (one
+// `git log -p` limited to those files). Every entry a commit removed or altered is then
+// looked up at the tip of the range: a tampering that was later reverted is listed, and
+// the check fails only when the tip lacks or alters an entry that was ever committed.
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
 import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
 import { detectRepoRoot, gitEnvironment } from '../writer/index.js';
-import { parseLine } from './entry-line.js';
+import { parseLine, splitLines } from './entry-line.js';
 
-/** A change to a committed entry: `removed`, `altered`, or `redacted` (not tampering). */
+/** A change a commit made to the committed trail. */
 export interface HistoryFinding {
   commit: string;
   file: string;
-  id: string;
-  kind: 'removed' | 'altered' | 'redacted';
+  /**
+   * `modified`, `renamed`, `deleted`: a batch file changed (never allowed); `removed`,
+   * `altered`: an entry of a v1 partition; `redacted`: values replaced by redaction markers
+   * only (not tampering).
+   */
+  kind: 'modified' | 'renamed' | 'deleted' | 'removed' | 'altered' | 'redacted';
+  /** For entries: the entry's id. */
+  id?: string;
   /** For `altered` and `redacted`: the fields that changed. */
   fields?: string[];
+  /** For `renamed`: the new path. */
+  to?: string;
+}
+
+/** An entry that was committed in the range and is missing or altered at its tip. */
+export interface MissingEntry {
+  id: string;
+  /** Where it was committed, and the commit that took it away. */
+  file: string;
+  commit: string;
+  kind: 'missing' | 'altered';
 }
 
 /** What the walk saw. */
 export interface HistoryCheck {
   commits: number;
   findings: HistoryFinding[];
-  /** True when nothing was removed or altered (redactions are allowed). */
+  /** Entries the tip lacks or altered: the trail is not whole. */
+  missing: MissingEntry[];
+  /** True when the tip holds every entry ever committed in the range (redactions allowed). */
   ok: boolean;
+  /** The clone is shallow: the walk stopped where its history stops. */
+  shallow: boolean;
 }
 
-interface Side {
-  file: string;
+/** An entry as a commit took it away, to look for at the tip. */
+interface Candidate {
+  id: string;
   line: string;
+  file: string;
+  commit: string;
 }
+
+const V1_PARTITIONS = ':(glob)logs/history/*.jsonl';
+const V2_BATCHES = ':(glob)logs/history/*/*.jsonl';
 
 /** Walks the commits of `range` (default: all of HEAD) that touched logs/history/. */
 export async function verifyHistory(
   options: { cwd?: string; range?: string } = {},
 ): Promise<HistoryCheck> {
   const root = detectRepoRoot(options.cwd ?? process.cwd());
-  const args = [
-    'log',
-    '--reverse',
-    '--format=commit %H',
-    '-p',
-    '--unified=0',
-    '--no-renames',
-    '--no-color',
-    '--no-ext-diff',
-    '--diff-merges=first-parent',
-    options.range ?? 'HEAD',
-    '--',
-    'logs/history/*.jsonl',
-  ];
-  const child = spawn('git', args, {
+  const range = options.range ?? 'HEAD';
+  const commits = new Set<string>();
+  const findings: HistoryFinding[] = [];
+  const candidates: Candidate[] = [];
+  await walkBatches(root, range, commits, findings, candidates);
+  await walkPartitions(root, range, commits, findings, candidates);
+  const tip = tipOf(root, range);
+  const missing = tip === undefined ? [] : checkTip(root, tip, candidates);
+  const shallow = git(root, ['rev-parse', '--is-shallow-repository']).trim() === 'true';
+  return { commits: commits.size, findings, missing, ok: missing.length === 0, shallow };
+}
+
+function git(root: string, args: string[], input?: string): string {
+  const child = spawnSync('git', args, {
+    cwd: root,
+    env: gitEnvironment(),
+    encoding: 'utf8',
+    input,
+    maxBuffer: 2 * 1024 * 1024 * 1024,
+  });
+  if (child.error) throw child.error;
+  return child.status === 0 ? child.stdout : '';
+}
+
+/** Runs `git log …` and hands each output line to `onLine`; throws if git fails. */
+async function logLines(
+  root: string,
+  range: string,
+  args: string[],
+  pathspec: string,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const child = spawn('git', ['log', ...args, range, '--', pathspec], {
     cwd: root,
     env: gitEnvironment(),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,35 +112,150 @@ export async function verifyHistory(
     stderr += chunk.toString();
   });
   const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+  for await (const line of createInterface({
+    input: child.stdout,
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    onLine(line);
+  }
+  if ((await exited) !== 0) {
+    throw new AuditHooksError(
+      messages.historyWalkFailed(range, stderr.trim().split('\n')[0] ?? ''),
+    );
+  }
+}
 
-  const findings: HistoryFinding[] = [];
-  let commits = 0;
+// v2: one status line per changed batch file and commit; anything but an addition is a
+// finding, and the entries of the file as it was are candidates for the tip check.
+async function walkBatches(
+  root: string,
+  range: string,
+  commits: Set<string>,
+  findings: HistoryFinding[],
+  candidates: Candidate[],
+): Promise<void> {
+  const changes: Array<{
+    commit: string;
+    status: string;
+    oldBlob: string;
+    newBlob: string;
+    file: string;
+    to?: string;
+  }> = [];
+  let commit = '';
+  const args = ['--format=commit %H', '--raw', '--no-abbrev', '-M', '--diff-merges=first-parent'];
+  await logLines(root, range, args, V2_BATCHES, (line) => {
+    if (line.startsWith('commit ')) {
+      commit = line.slice('commit '.length);
+      return;
+    }
+    // :100644 100644 <old> <new> M\t<path>[\t<path>]
+    const match = /^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*\t([^\t]+)(?:\t(.+))?$/.exec(line);
+    if (match === null) return;
+    const [, oldBlob, newBlob, status, file, to] = match as unknown as string[];
+    if (!isBatchPath(file as string) && !(to !== undefined && isBatchPath(to))) return;
+    commits.add(commit);
+    if (status === 'A') return;
+    changes.push({
+      commit,
+      status: status as string,
+      oldBlob: oldBlob as string,
+      newBlob: newBlob as string,
+      file: file as string,
+      ...(to === undefined ? {} : { to }),
+    });
+  });
+  if (changes.length === 0) return;
+  const contents = blobs(
+    root,
+    changes.flatMap((change) => [
+      change.oldBlob,
+      ...(change.status === 'M' ? [change.newBlob] : []),
+    ]),
+  );
+  for (const change of changes) {
+    const before = entriesOf(contents.get(change.oldBlob) ?? '');
+    for (const [id, line] of before)
+      candidates.push({ id, line, file: change.file, commit: change.commit });
+    if (change.status === 'R' && change.oldBlob === change.newBlob) {
+      findings.push({
+        commit: change.commit,
+        file: change.file,
+        kind: 'renamed',
+        ...(change.to === undefined ? {} : { to: change.to }),
+      });
+    } else if (change.status === 'M') {
+      const after = entriesOf(contents.get(change.newBlob) ?? '');
+      const onlyRedactions = [...before].every(([id, line]) => {
+        const now = after.get(id);
+        return now !== undefined && (now === line || compare(line, now)?.kind === 'redacted');
+      });
+      findings.push({
+        commit: change.commit,
+        file: change.file,
+        kind: onlyRedactions ? 'redacted' : 'modified',
+      });
+    } else if (change.status === 'R') {
+      findings.push({
+        commit: change.commit,
+        file: change.file,
+        kind: 'modified',
+        ...(change.to === undefined ? {} : { to: change.to }),
+      });
+    } else {
+      findings.push({ commit: change.commit, file: change.file, kind: 'deleted' });
+    }
+  }
+}
+
+function isBatchPath(path: string): boolean {
+  return /^logs\/history\/\d{4}-\d{2}-\d{2}\/[^/]+\.jsonl$/.test(path);
+}
+
+// v1: partitions grew by rewrites, so compare the removed and added lines of each commit.
+async function walkPartitions(
+  root: string,
+  range: string,
+  commits: Set<string>,
+  findings: HistoryFinding[],
+  candidates: Candidate[],
+): Promise<void> {
   let commit = '';
   let file = '';
-  let removed = new Map<string, Side>();
-  let added = new Map<string, Side>();
+  let removed = new Map<string, { file: string; line: string }>();
+  let added = new Map<string, { file: string; line: string }>();
   const flush = () => {
     for (const [id, before] of removed) {
       const after = added.get(id);
       if (after === undefined) {
         findings.push({ commit, file: before.file, id, kind: 'removed' });
+        candidates.push({ id, line: before.line, file: before.file, commit });
       } else if (after.line !== before.line) {
         const change = compare(before.line, after.line);
-        if (change !== undefined) findings.push({ commit, file: before.file, id, ...change });
+        if (change === undefined) continue;
+        findings.push({ commit, file: before.file, id, ...change });
+        if (change.kind !== 'redacted')
+          candidates.push({ id, line: before.line, file: before.file, commit });
       }
     }
     removed = new Map();
     added = new Map();
   };
-
-  for await (const line of createInterface({
-    input: child.stdout,
-    crlfDelay: Number.POSITIVE_INFINITY,
-  })) {
+  const args = [
+    '--reverse',
+    '--format=commit %H',
+    '-p',
+    '--unified=0',
+    '--no-renames',
+    '--no-color',
+    '--no-ext-diff',
+    '--diff-merges=first-parent',
+  ];
+  await logLines(root, range, args, V1_PARTITIONS, (line) => {
     if (line.startsWith('commit ')) {
       flush();
       commit = line.slice('commit '.length);
-      commits++;
+      commits.add(commit);
     } else if (line.startsWith('diff --git ')) {
       file = / b\/(.*)$/.exec(line)?.[1] ?? '';
     } else if (line.startsWith('-') && !line.startsWith('--- ')) {
@@ -97,25 +263,107 @@ export async function verifyHistory(
     } else if (line.startsWith('+') && !line.startsWith('+++ ')) {
       remember(added, line.slice(1), file);
     }
-  }
+  });
   flush();
-  const code = await exited;
-  if (code !== 0) {
-    throw new AuditHooksError(
-      messages.historyWalkFailed(options.range ?? 'HEAD', stderr.trim().split('\n')[0] ?? ''),
-    );
-  }
-  return { commits, findings, ok: findings.every((finding) => finding.kind === 'redacted') };
 }
 
-function remember(map: Map<string, Side>, line: string, file: string): void {
-  const id = idOf(line);
-  if (id !== undefined && !map.has(id)) map.set(id, { file, line });
-}
-
-function idOf(line: string): string | undefined {
+function remember(
+  map: Map<string, { file: string; line: string }>,
+  line: string,
+  file: string,
+): void {
   const parsed = parseLine(line);
-  return 'record' in parsed ? parsed.record.entry.id : undefined;
+  if ('record' in parsed && !map.has(parsed.record.entry.id)) {
+    map.set(parsed.record.entry.id, { file, line });
+  }
+}
+
+/** The tip commit of a range (`a..b` → b, `a...b` → b, `rev` → rev). */
+function tipOf(root: string, range: string): string | undefined {
+  const tip = range.includes('..') ? range.slice(range.lastIndexOf('..') + 2) || 'HEAD' : range;
+  const sha = git(root, [
+    'rev-parse',
+    '--verify',
+    '--quiet',
+    `${tip.replace(/^\./, '') || 'HEAD'}^{commit}`,
+  ]).trim();
+  return sha === '' ? undefined : sha;
+}
+
+/** Looks up each candidate at the tip: present unchanged (or only redacted), altered, or missing. */
+function checkTip(root: string, tip: string, candidates: readonly Candidate[]): MissingEntry[] {
+  if (candidates.length === 0) return [];
+  const wanted = new Set(candidates.map((candidate) => candidate.id));
+  const files = git(root, ['ls-tree', '-r', '-z', '--name-only', tip, '--', 'logs/history'])
+    .split('\0')
+    .filter((path) => path.endsWith('.jsonl'));
+  const atTip = new Map<string, string>();
+  for (const text of blobs(
+    root,
+    files.map((path) => `${tip}:${path}`),
+  ).values()) {
+    for (const [id, line] of entriesOf(text))
+      if (wanted.has(id) && !atTip.has(id)) atTip.set(id, line);
+  }
+  const missing: MissingEntry[] = [];
+  const reported = new Set<string>();
+  for (const candidate of candidates) {
+    if (reported.has(candidate.id)) continue;
+    const now = atTip.get(candidate.id);
+    if (now === candidate.line) continue;
+    if (now !== undefined) {
+      const change = compare(candidate.line, now);
+      if (change === undefined || change.kind === 'redacted') continue;
+    }
+    reported.add(candidate.id);
+    missing.push({
+      id: candidate.id,
+      file: candidate.file,
+      commit: candidate.commit,
+      kind: now === undefined ? 'missing' : 'altered',
+    });
+  }
+  return missing;
+}
+
+/** Objects read in one `git cat-file --batch`, by the spec asked for. */
+function blobs(root: string, specs: readonly string[]): Map<string, string> {
+  const unique = [...new Set(specs)];
+  const result = new Map<string, string>();
+  if (unique.length === 0) return result;
+  const child = spawnSync('git', ['cat-file', '--batch'], {
+    cwd: root,
+    env: gitEnvironment(),
+    input: `${unique.join('\n')}\n`,
+    maxBuffer: 2 * 1024 * 1024 * 1024,
+  });
+  if (child.error) throw child.error;
+  const out = child.stdout;
+  let index = 0;
+  for (let at = 0; at < out.length && index < unique.length; index++) {
+    const headerEnd = out.indexOf(0x0a, at);
+    if (headerEnd === -1) break;
+    const header = out.subarray(at, headerEnd).toString('utf8').split(' ');
+    at = headerEnd + 1;
+    if (header[1] === 'missing' || header.length < 3) continue;
+    const size = Number(header[2]);
+    result.set(unique[index] as string, out.subarray(at, at + size).toString('utf8'));
+    at += size + 1;
+  }
+  return result;
+}
+
+function entriesOf(text: string): Map<string, string> {
+  const map = new Map<string, string>();
+  const { lines, partial } = splitLines(text);
+  if (partial !== undefined) lines.push(partial);
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const parsed = parseLine(line);
+    if ('record' in parsed && !map.has(parsed.record.entry.id))
+      map.set(parsed.record.entry.id, line);
+  }
+  return map;
 }
 
 const REDACTED = /\[REDACTED:[a-z0-9_-]+\]/i;

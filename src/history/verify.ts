@@ -1,4 +1,20 @@
-import { lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+// `audit-hooks verify` (SPEC §11): every history file parses, is in §3 order, every entry
+// sits under its UTC day, no stray temp file, no link, each id once across the history.
+//
+// Batch files are never rewritten to repair them: the committed trail is what it is, and
+// `verify --history` would (rightly) call a rewrite tampering. `--fix` only redacts secrets
+// in them (SPEC §12) and deletes what an interrupted v1 write left behind; v1 partitions
+// are still repaired in place as v1 did. What cannot be repaired without rewriting the
+// trail is explained, with the git commands that would do it.
+import {
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  unlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { listNames } from '../files.js';
 import * as messages from '../messages.js';
@@ -7,14 +23,17 @@ import { type RedactionRules, redactEntry } from '../redact/redact.js';
 import { redactor } from '../redact/redactor.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './entry-line.js';
+import { type HistoryFile, historyFiles } from './history-files.js';
 import { acquireLock } from './lock.js';
 import { writeAtomic } from './partition.js';
-import { HISTORY, LOCK, PARTITION_NAME, partitionFile, QUARANTINE, TEMP_NAME } from './paths.js';
+import { ACTIVE, HISTORY, LOCK, PARTITION_TEMP_NAME, partitionFile, QUARANTINE } from './paths.js';
+import { eachLine } from './read-claim.js';
+import { ensureSelfIgnoringFolder } from './safe-folders.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
   cwd?: string;
-  /** Repair order, duplicates and misplaced entries; quarantine unparseable lines. */
+  /** Redact secrets in batch files; repair v1 partitions; delete v1's stray temp files. */
   fix?: boolean;
 }
 
@@ -28,34 +47,34 @@ export interface Finding {
 /** What verify found (and, with `fix`, what it changed). */
 export interface VerifyResult {
   root: string;
-  partitions: number;
+  /** History files checked (batch files and v1 partitions). */
+  files: number;
   entries: number;
   findings: Finding[];
+  /** Not problems: the same entry (same id, same bytes) in two files; readers keep one. */
+  notes: Finding[];
   /** Files rewritten, deleted or moved to quarantine by `fix`, relative to the root. */
   fixed: string[];
   /** With `fix`: what a check after the repair still finds (empty when all was fixed). */
   remaining: Finding[];
+  /** How to repair what `fix` does not (batch files are never rewritten). */
+  advice: string[];
 }
 
-interface Located {
-  record: EntryLine;
-  file: string;
-  line: number;
-}
-
-/** Checks (and with `fix`, repairs) every partition of `logs/history/` (SPEC §11). */
+/** Checks (and with `fix`, repairs what may be repaired) the history of `logs/history/`. */
 export async function verify(options: VerifyOptions = {}): Promise<VerifyResult> {
   const root = detectRepoRoot(options.cwd ?? process.cwd());
   // Secrets are findings too, and --fix redacts them like consolidation would (§12).
   const rules = loadRedactionRules(root);
   if (!options.fix) return check(root, rules);
-  mkdirSync(join(root, 'logs', 'active'), { recursive: true });
+  ensureSelfIgnoringFolder(root, ACTIVE);
   const lock = await acquireLock(join(root, LOCK));
   try {
     const result = check(root, rules);
     if (result.findings.length === 0) return result;
     await repair(root, result, redactor(rules));
-    return { ...result, remaining: check(root, rules).findings };
+    const after = check(root, rules);
+    return { ...result, remaining: after.findings, advice: after.advice };
   } finally {
     lock.release();
   }
@@ -63,101 +82,181 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-interface PartitionLine {
-  line: number;
-  /** The line as read (no BOM at the start of the file, no CR); undefined if not UTF-8. */
-  text: string | undefined;
-  bytes: Buffer;
-}
+/** Where each id was first seen: file index, line, byte offset and length, in columns. */
+class Seen {
+  private readonly rows = new Map<string, number>();
+  private file: number[] = [];
+  private line: number[] = [];
+  private offset: number[] = [];
+  private length: number[] = [];
 
-// Decoded strictly: read leniently, a bad byte becomes U+FFFD and the line looks sound.
-function partitionLines(path: string): PartitionLine[] {
-  const data = readFileSync(path);
-  const lines: PartitionLine[] = [];
-  for (let start = 0, line = 1; start < data.length; line++) {
-    const newline = data.indexOf(0x0a, start);
-    const end = newline === -1 ? data.length : newline;
-    const bytes = data.subarray(start, end);
-    let text: string | undefined;
-    try {
-      text = UTF8.decode(bytes);
-      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
-      if (text.endsWith('\r')) text = text.slice(0, -1);
-    } catch {
-      text = undefined;
-    }
-    lines.push({ line, text, bytes });
-    start = end + 1;
+  get(id: string): { file: number; line: number; offset: number; length: number } | undefined {
+    const row = this.rows.get(id);
+    if (row === undefined) return undefined;
+    return {
+      file: this.file[row] as number,
+      line: this.line[row] as number,
+      offset: this.offset[row] as number,
+      length: this.length[row] as number,
+    };
   }
-  return lines;
-}
 
-function isRegularFile(path: string): boolean {
-  return lstatSync(path).isFile();
+  add(id: string, file: number, line: number, offset: number, length: number): void {
+    this.rows.set(id, this.file.length);
+    this.file.push(file);
+    this.line.push(line);
+    this.offset.push(offset);
+    this.length.push(length);
+  }
 }
 
 function check(root: string, rules: RedactionRules): VerifyResult {
-  const findings: Finding[] = [];
-  const firstSeen = new Map<string, string>();
-  let partitions = 0;
-  let entries = 0;
+  const result: VerifyResult = {
+    root,
+    files: 0,
+    entries: 0,
+    findings: [],
+    notes: [],
+    fixed: [],
+    remaining: [],
+    advice: [],
+  };
   for (const name of listNames(join(root, HISTORY))) {
-    const file = join(HISTORY, name);
-    if (TEMP_NAME.test(name)) {
-      findings.push({ file, line: 0, problem: 'stray temp file left by an interrupted write' });
+    if (PARTITION_TEMP_NAME.test(name)) {
+      result.findings.push({ file: join(HISTORY, name), line: 0, problem: messages.strayTempFile });
+    }
+  }
+  const files = historyFiles(root, (warning) =>
+    result.findings.push({ file: warning.file, line: 0, problem: warning.message }),
+  );
+  const seen = new Seen();
+  const editedBatches = new Set<string>();
+  for (const [index, file] of files.entries()) {
+    if (!isRegularFile(file.path)) {
+      result.findings.push({
+        file: file.file,
+        line: 0,
+        problem: messages.historyNotRegular(file.file),
+      });
       continue;
     }
-    const day = PARTITION_NAME.exec(name)?.[1];
-    if (day === undefined) continue;
-    if (!isRegularFile(join(root, file))) {
-      findings.push({ file, line: 0, problem: messages.partitionNotFile(file) });
-      continue;
+    result.files++;
+    const before = result.findings.length;
+    checkFile(files, index, file, rules, seen, result);
+    if (file.kind === 'batch' && result.findings.length > before) {
+      const onlySecrets = result.findings
+        .slice(before)
+        .every((finding) => finding.problem.startsWith('unredacted secret'));
+      if (!onlySecrets) editedBatches.add(file.file);
     }
-    partitions++;
-    let previous: EntryLine | undefined;
-    for (const { line, text } of partitionLines(join(root, file))) {
-      if (text === undefined) {
-        findings.push({ file, line, problem: `not a valid entry (${messages.notUtf8})` });
-        continue;
+  }
+  if (editedBatches.size > 0) result.advice.push(messages.batchAdvice([...editedBatches]));
+  result.remaining = result.findings;
+  return result;
+}
+
+function checkFile(
+  files: readonly HistoryFile[],
+  index: number,
+  file: HistoryFile,
+  rules: RedactionRules,
+  seen: Seen,
+  result: VerifyResult,
+): void {
+  const where = file.file;
+  let previous: EntryLine | undefined;
+  const fd = openSync(file.path, 'r');
+  try {
+    eachLine(fd, ({ line, offset, bytes }) => {
+      let text: string;
+      try {
+        text = UTF8.decode(bytes);
+      } catch {
+        result.findings.push({
+          file: where,
+          line,
+          problem: `not a valid entry (${messages.notUtf8})`,
+        });
+        return;
       }
-      if (text.trim() === '') continue;
+      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
+      if (text.trim() === '') return;
       const parsed = parseLine(text);
       if ('problem' in parsed) {
-        findings.push({ file, line, problem: `not a valid entry (${parsed.problem})` });
-        continue;
+        result.findings.push({
+          file: where,
+          line,
+          problem: `not a valid entry (${parsed.problem})`,
+        });
+        return;
       }
       const record = parsed.record;
-      entries++;
-      const where = `${file}:${line}`;
-      const first = firstSeen.get(record.entry.id);
-      if (first !== undefined) {
-        findings.push({
-          file,
-          line,
-          problem: `duplicate id ${record.entry.id} (first at ${first})`,
-        });
-      } else {
-        firstSeen.set(record.entry.id, where);
+      result.entries++;
+      const id = record.entry.id;
+      const first = seen.get(id);
+      if (first === undefined) seen.add(id, index, line, offset, bytes.length);
+      else {
+        const firstFile = files[first.file] as HistoryFile;
+        const at = `${firstFile.file}:${first.line}`;
+        if (bytesAt(firstFile.path, first.offset, first.length).equals(bytes)) {
+          result.notes.push({ file: where, line, problem: messages.sameEntryTwice(id, at) });
+        } else {
+          result.findings.push({ file: where, line, problem: messages.idWithOtherContent(id, at) });
+        }
       }
-      if (partitionDay(record) !== day) {
-        findings.push({ file, line, problem: `belongs in ${partitionFile(partitionDay(record))}` });
+      const day = partitionDay(record);
+      if (day !== file.day) {
+        result.findings.push({
+          file: where,
+          line,
+          problem:
+            file.kind === 'partition'
+              ? `belongs in ${partitionFile(day)}`
+              : `belongs under ${join(HISTORY, day)}/, not ${join(HISTORY, file.day)}/`,
+        });
       }
       if (previous !== undefined && compareEntryLines(previous, record) > 0) {
-        findings.push({ file, line, problem: 'out of order (sorts before the line above)' });
+        result.findings.push({
+          file: where,
+          line,
+          problem: 'out of order (sorts before the line above)',
+        });
       }
       if (rules.enabled) {
         for (const secret of redactEntry(record.entry, rules).findings) {
-          findings.push({
-            file,
+          result.findings.push({
+            file: where,
             line,
             problem: `unredacted secret (${secret.rule} at ${secret.path})`,
           });
         }
       }
       previous = record;
-    }
+      return undefined;
+    });
+  } finally {
+    closeSync(fd);
   }
-  return { root, partitions, entries, findings, fixed: [], remaining: findings };
+}
+
+function bytesAt(path: string, offset: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buffer, 0, length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer;
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 // The line's bytes as they were: as text when they are UTF-8, else as base64.
@@ -170,55 +269,107 @@ function quarantineRecord(item: { file: string; line: number; bytes: Buffer; pro
   }
 }
 
+interface Located {
+  record: EntryLine;
+  file: string;
+  line: number;
+}
+
 async function repair(
   root: string,
   result: VerifyResult,
   transform: (line: EntryLine) => EntryLine,
 ): Promise<void> {
+  const files = historyFiles(root).filter((file) => isRegularFile(file.path));
+  // Batch files: only their secrets are redacted, in place, every other byte kept.
+  const withSecrets = new Set(
+    result.findings
+      .filter((finding) => finding.problem.startsWith('unredacted secret'))
+      .map((finding) => finding.file),
+  );
+  for (const file of files) {
+    if (file.kind !== 'batch' || !withSecrets.has(file.file)) continue;
+    const text = readFileSync(file.path, 'utf8');
+    const lines = text.split('\n');
+    const redacted = lines.map((line) => {
+      if (line.trim() === '') return line;
+      const parsed = parseLine(line);
+      return 'record' in parsed ? transform(parsed.record).line : line;
+    });
+    const next = redacted.join('\n');
+    if (next !== text) {
+      await writeAtomic(file.path, next);
+      result.fixed.push(file.file);
+    }
+  }
+  await repairPartitions(
+    root,
+    files.filter((file) => file.kind === 'partition'),
+    result,
+    transform,
+  );
+  for (const name of listNames(join(root, HISTORY)).filter((n) => PARTITION_TEMP_NAME.test(n))) {
+    unlinkSync(join(root, HISTORY, name));
+    result.fixed.push(join(HISTORY, name));
+  }
+}
+
+// v1 partitions, repaired as v1 did: sorted, each id once, every entry in its day's
+// partition, what cannot be parsed kept in quarantine.
+async function repairPartitions(
+  root: string,
+  partitions: readonly HistoryFile[],
+  result: VerifyResult,
+  transform: (line: EntryLine) => EntryLine,
+): Promise<void> {
+  const touched = partitions.some((partition) =>
+    result.findings.some((finding) => finding.file === partition.file),
+  );
+  if (!touched) return;
   const byDay = new Map<string, Located[]>();
   const seen = new Map<string, string>();
   const unreadable: Array<{ file: string; line: number; bytes: Buffer; problem: string }> = [];
-  // A partition that is not a regular file (a folder) is reported, never touched.
-  const partitionNames = listNames(join(root, HISTORY)).filter(
-    (name) => PARTITION_NAME.test(name) && isRegularFile(join(root, HISTORY, name)),
-  );
-  for (const name of partitionNames) {
-    const file = join(HISTORY, name);
-    for (const { line, text, bytes } of partitionLines(join(root, file))) {
-      if (text === undefined) {
-        unreadable.push({ file, line, bytes, problem: messages.notUtf8 });
+  for (const partition of partitions) {
+    const data = readFileSync(partition.path);
+    let start = 0;
+    for (let line = 1; start < data.length; line++) {
+      const newline = data.indexOf(0x0a, start);
+      const end = newline === -1 ? data.length : newline;
+      const bytes = data.subarray(start, end);
+      start = end + 1;
+      let text: string;
+      try {
+        text = UTF8.decode(bytes);
+      } catch {
+        unreadable.push({ file: partition.file, line, bytes, problem: messages.notUtf8 });
         continue;
       }
+      if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
+      if (text.endsWith('\r')) text = text.slice(0, -1);
       if (text.trim() === '') continue;
       const parsed = parseLine(text);
       if ('problem' in parsed) {
-        unreadable.push({ file, line, bytes, problem: parsed.problem });
+        unreadable.push({ file: partition.file, line, bytes, problem: parsed.problem });
         continue;
       }
       const first = seen.get(parsed.record.entry.id);
-      if (first !== undefined) {
-        // The first copy stays; a copy with other content is kept in quarantine.
-        if (first !== text) {
-          unreadable.push({ file, line, bytes, problem: 'duplicate id with other content' });
-        }
-        continue;
-      }
-      seen.set(parsed.record.entry.id, text);
+      // A copy is dropped; an entry with the same id and other content is committed data
+      // too, so it stays (the finding remains, for a person to decide).
+      if (first === text) continue;
+      if (first === undefined) seen.set(parsed.record.entry.id, text);
       const record = transform(parsed.record);
       const day = partitionDay(record);
       const list = byDay.get(day) ?? [];
-      list.push({ record, file, line });
+      list.push({ record, file: partition.file, line });
       byDay.set(day, list);
     }
   }
-
-  // Outputs first: the quarantine, then every partition whose bytes change; deletions last.
   if (unreadable.length > 0) {
     const file = join(
       QUARANTINE,
       `verify-${new Date().toISOString().replaceAll(/[:.]/g, '')}.jsonl`,
     );
-    mkdirSync(join(root, QUARANTINE), { recursive: true });
+    ensureSelfIgnoringFolder(root, QUARANTINE);
     await writeAtomic(
       join(root, file),
       unreadable.map((item) => `${JSON.stringify(quarantineRecord(item))}\n`).join(''),
@@ -243,15 +394,10 @@ async function repair(
     await writeAtomic(join(root, file), content);
     result.fixed.push(file);
   }
-  for (const name of partitionNames) {
-    const day = PARTITION_NAME.exec(name)?.[1] as string;
-    if (!byDay.has(day)) {
-      unlinkSync(join(root, HISTORY, name));
-      result.fixed.push(join(HISTORY, name));
+  for (const partition of partitions) {
+    if (!byDay.has(partition.day)) {
+      unlinkSync(partition.path);
+      result.fixed.push(partition.file);
     }
-  }
-  for (const name of listNames(join(root, HISTORY)).filter((n) => TEMP_NAME.test(n))) {
-    unlinkSync(join(root, HISTORY, name));
-    result.fixed.push(join(HISTORY, name));
   }
 }

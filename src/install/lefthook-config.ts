@@ -259,3 +259,32 @@ function removalOfPair(text: string, _map: YAMLMap, pair: Pair): [number, number
   const end = lineEnd(text, value?.range?.[1] ?? (pair.key as Node).range?.[1] ?? 0);
   return [start, end];
 }
+
+/** The `run` of the job named `name` under `hook`, if there is one. */
+export function jobRun(
+  text: string,
+  hook: string,
+  name: string,
+  file = 'lefthook.yml',
+): string | undefined {
+  const { value } = parse(text, file);
+  const block = value[hook] as Plain | undefined;
+  if (block === null || typeof block !== 'object') return undefined;
+  if (Array.isArray(block.jobs)) {
+    const found = (block.jobs as Plain[]).find((item) => item?.name === name);
+    if (found !== undefined) return typeof found.run === 'string' ? found.run : '';
+  }
+  const commands = block.commands as Plain | undefined;
+  if (commands !== null && typeof commands === 'object' && name in commands) {
+    const run = (commands[name] as Plain | null)?.run;
+    return typeof run === 'string' ? run : '';
+  }
+  return undefined;
+}
+
+/** lefthook.yml text with `job` as given: added, or replacing a job of that name that runs something else. */
+export function setJob(text: string, job: LefthookJob, file = 'lefthook.yml'): string {
+  const run = jobRun(text, job.hook, job.name, file);
+  if (run === job.run) return text;
+  return addJob(run === undefined ? text : removeJob(text, job, file), job, file);
+}

@@ -14,6 +14,8 @@ export interface Repo {
   worktrees: string[];
   hooksDir: string;
   hooksPath: string | undefined;
+  /** The git folder shared by all worktrees (holds `info/exclude`, `hooks/`). */
+  commonDir: string;
 }
 
 /** Reads the repository containing `cwd`; a clear error outside one. */
@@ -35,6 +37,7 @@ export function readRepo(cwd: string, verb: 'install' | 'uninstall'): Repo {
     worktrees,
     hooksDir: git(main, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks']),
     hooksPath: gitMaybe(main, ['config', 'core.hooksPath']),
+    commonDir: git(main, ['rev-parse', '--path-format=absolute', '--git-common-dir']),
   };
 }
 

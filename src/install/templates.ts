@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHECKOUT_COMMAND, CONSOLIDATE_COMMAND } from './launcher.js';
+import type { Mode } from '../history/consolidate.js';
+import { STEP_COMMANDS } from './launcher.js';
 
 function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -20,11 +21,12 @@ function template(name: string): string {
   return readFileSync(join(packageRoot(), 'templates', name), 'utf8');
 }
 
-/** templates/lefthook.yml with the hook commands filled in. */
-export function renderLefthookTemplate(): string {
+/** templates/lefthook.yml with the commit steps of `mode` filled in. */
+export function renderLefthookTemplate(mode: Mode): string {
   return template('lefthook.yml')
-    .replace('{{consolidate}}', CONSOLIDATE_COMMAND.replaceAll("'", "''"))
-    .replace('{{checkout}}', CHECKOUT_COMMAND);
+    .replace('{{mode}}', mode)
+    .replace('{{pre-commit}}', STEP_COMMANDS[mode]['pre-commit'].replaceAll("'", "''"))
+    .replace('{{post-commit}}', STEP_COMMANDS[mode]['post-commit'].replaceAll("'", "''"));
 }
 
 /** templates/git-hook.sh for one hook and its command. */

@@ -1,14 +1,10 @@
 import { type FSWatcher, lstatSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { compareEntryLines, type EntryLine } from '../history/entry-line.js';
+import { type HistoryFile, historyFiles } from '../history/history-files.js';
 import { ACTIVE, CLAIMED, HISTORY } from '../history/paths.js';
 import { detectRepoRoot, type Entry } from '../writer/index.js';
-import {
-  historyBackward,
-  type PartitionFile,
-  partitionBackward,
-  partitionFiles,
-} from './history-backward.js';
+import { fileBackward, historyBackward } from './history-backward.js';
 import { liveFiles } from './live-files.js';
 import type { ReadWarning, WarningHandler } from './read-warning.js';
 import { ShardReader } from './shard-reader.js';
@@ -52,7 +48,7 @@ class Follower {
   private readonly seen = new Set<string>();
   /** Every history entry at or after this instant has been seen. */
   private baseline: number;
-  /** `ino:size:mtime` of each partition that may receive unseen entries. */
+  /** `ino:size:mtime` of each history file that may hold unseen entries. */
   private readonly partitions = new Map<string, string>();
   private readonly watchers = new Map<string, { watcher: FSWatcher; ino: number }>();
   private timer: NodeJS.Timeout | undefined;
@@ -64,7 +60,7 @@ class Follower {
     private readonly onEntry: EntryHandler,
   ) {
     this.root = detectRepoRoot(options.cwd ?? process.cwd());
-    this.filter = entryFilter(options);
+    this.filter = entryFilter(options, this.root);
     const told = new Set<string>();
     // The same skipped file would otherwise be reported on every look.
     this.warn = (warning: ReadWarning) => {
@@ -193,11 +189,11 @@ class Follower {
     return records;
   }
 
-  /** Entries newer than the baseline in partitions that changed since the last look. */
+  /** Entries newer than the baseline in history files that appeared or changed since the last look. */
   private readChangedPartitions(): EntryLine[] {
     const records: EntryLine[] = [];
     for (const partition of this.notePartitions(false)) {
-      for (const record of partitionBackward(partition, {
+      for (const record of fileBackward(partition, {
         notBefore: this.baseline,
         warn: this.warn,
       })) {
@@ -207,13 +203,16 @@ class Follower {
     return records;
   }
 
-  /** Records the partitions that may receive new entries; returns those that changed. */
-  private notePartitions(initial: boolean): PartitionFile[] {
+  /**
+   * Records the history files that may hold new entries (batch files that appeared, v1
+   * partitions that git changed); returns those that are new or changed.
+   */
+  private notePartitions(initial: boolean): HistoryFile[] {
     const firstDay = new Date(this.baseline).toISOString().slice(0, 10);
-    const changed: PartitionFile[] = [];
+    const changed: HistoryFile[] = [];
     const names = new Set<string>();
-    for (const partition of partitionFiles(this.root, this.warn)) {
-      if (partition.day < firstDay) continue;
+    for (const partition of historyFiles(this.root, this.warn)) {
+      if (partition.day < firstDay || partition.last < this.baseline) continue;
       let signature: string;
       try {
         const stat = statSync(partition.path);

@@ -8,6 +8,8 @@ import {
   readdirSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { listNames } from '../files.js';
+import { RELEASED_PREFIX } from '../history/claim-sets.js';
 import { ACTIVE, CLAIMED } from '../history/paths.js';
 import * as messages from '../messages.js';
 import type { WarningHandler } from './read-warning.js';
@@ -33,7 +35,40 @@ export function* liveFiles(
   warn: WarningHandler,
 ): Generator<LiveFile, void, undefined> {
   yield* list(root, ACTIVE, false, warn);
-  yield* list(root, CLAIMED, true, warn);
+  yield* claimedFiles(root, warn);
+}
+
+/**
+ * The shards of every claim set (`logs/active/.claimed/<set>/*.jsonl`, also sets still
+ * being filled, and v1's loose claims). A set renamed while it is listed (filled, or
+ * released) is looked for again; a released set's batches are in the history already.
+ */
+function claimedFiles(root: string, warn: WarningHandler): LiveFile[] {
+  for (let attempt = 0; ; attempt++) {
+    const files: LiveFile[] = list(root, CLAIMED, true, warn);
+    let moved = false;
+    for (const name of listNames(join(root, CLAIMED))) {
+      if (name.startsWith(RELEASED_PREFIX)) continue;
+      const dir = join(CLAIMED, name);
+      if (!isFolder(join(root, dir))) continue;
+      try {
+        readdirSync(join(root, dir));
+      } catch {
+        moved = true;
+        break;
+      }
+      files.push(...list(root, dir, true, warn));
+    }
+    if (!moved || attempt >= 5) return files;
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function list(root: string, dir: string, claimed: boolean, warn: WarningHandler): LiveFile[] {

@@ -2,11 +2,11 @@ import { closeSync, type Dirent, existsSync, readdirSync, readFileSync, statSync
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { git, gitMaybe, listWorktrees } from '../git/git.js';
+import { type HistoryFile, historyFiles } from '../history/history-files.js';
 import { HISTORY, QUARANTINE } from '../history/paths.js';
 import * as messages from '../messages.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { countLines } from './count-lines.js';
-import { type PartitionFile, partitionFiles } from './history-backward.js';
 import { liveFiles, openRegular } from './live-files.js';
 import type { WarningHandler } from './read-warning.js';
 
@@ -49,8 +49,9 @@ export interface WorktreeStatus {
   shards: ShardStatus[];
   quarantine: { files: number; lines: number };
   history: {
-    partitions: number;
-    /** Lines of all partitions, counted by their newline bytes (nothing is parsed). */
+    /** Batch files (and v1 partitions). */
+    files: number;
+    /** Lines of all history files, counted by their newline bytes (nothing is parsed). */
     entries: number;
     bytes: number;
     firstDay?: string;
@@ -94,7 +95,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
             hooks: { installed: false, setups: [] },
             shards: [],
             quarantine: { files: 0, lines: 0 },
-            history: { partitions: 0, entries: 0, bytes: 0 },
+            history: { files: 0, entries: 0, bytes: 0 },
           },
     );
   }
@@ -212,11 +213,11 @@ function quarantine(worktree: string, warn: WarningHandler): WorktreeStatus['qua
 }
 
 function history(worktree: string, warn: WarningHandler): WorktreeStatus['history'] {
-  const partitions: PartitionFile[] = [];
+  const partitions: HistoryFile[] = [];
   let entries = 0;
   let bytes = 0;
   let newest = mtimeOf(join(worktree, HISTORY));
-  for (const partition of partitionFiles(worktree, warn)) {
+  for (const partition of historyFiles(worktree, warn)) {
     const count = countFile(partition.path, partition.file, warn);
     if (count === undefined) continue;
     partitions.push(partition);
@@ -225,7 +226,7 @@ function history(worktree: string, warn: WarningHandler): WorktreeStatus['histor
     newest = Math.max(newest ?? 0, mtimeOf(partition.path) ?? 0);
   }
   return {
-    partitions: partitions.length,
+    files: partitions.length,
     entries,
     bytes,
     ...(partitions.length === 0

@@ -1,4 +1,5 @@
 import { compareEntryLines, type EntryLine } from '../history/entry-line.js';
+import { commitRecords } from '../history/show.js';
 import { detectRepoRoot, type Entry } from '../writer/index.js';
 import { historyBackward } from './history-backward.js';
 import { liveFiles } from './live-files.js';
@@ -16,7 +17,7 @@ export interface TailOptions {
   session?: string | undefined;
   /** Only entries at or after this time: a Date, or `--since` text (`15m`, `2h`, ISO time). */
   since?: Date | string | undefined;
-  /** Only entries stamped with this full commit sha by the post-commit hook (§13). */
+  /** Only the entries of this commit (full sha): of the batch files it added, or stamped with it (§13). */
   commit?: string | undefined;
   /** Told about each unreadable or invalid file that was skipped (the rest is still read). */
   onWarning?: WarningHandler;
@@ -31,8 +32,17 @@ export async function tail(options: TailOptions = {}): Promise<Entry[]> {
 export function tailRecords(options: TailOptions = {}): EntryLine[] {
   const root = detectRepoRoot(options.cwd ?? process.cwd());
   const n = options.n ?? 10;
-  const filter = entryFilter(options);
   const warn = options.onWarning ?? (() => {});
+  if (options.commit !== undefined) {
+    // A commit's entries are in git already: no need to read the live shards or the history.
+    const { records } = commitRecords(root, options.commit);
+    const filter = entryFilter({ ...options, commit: undefined });
+    return lastUnique(
+      records.filter((record) => filter.accepts(record)),
+      n,
+    );
+  }
+  const filter = entryFilter(options, root);
   // Active shards, then claimed ones, then the history, each opened before the next is
   // listed: an entry that a consolidation moves meanwhile (rename into .claimed/, write
   // the partitions, delete the claim) is always found at one of its later places.
@@ -55,6 +65,7 @@ export interface EntryFilter {
 /** The filter for `--session` and `--since`. */
 export function entryFilter(
   options: Pick<TailOptions, 'session' | 'since' | 'commit'>,
+  root?: string,
 ): EntryFilter {
   const since =
     options.since === undefined
@@ -64,12 +75,18 @@ export function entryFilter(
         : parseSince(options.since);
   const session = options.session;
   const commit = options.commit;
+  const ids =
+    commit === undefined || root === undefined
+      ? undefined
+      : new Set(commitRecords(root, commit).records.map((record) => record.entry.id));
   return {
     since,
     accepts: (record) =>
       (since === undefined || record.instant >= since) &&
       (session === undefined || record.entry.session_id === session) &&
-      (commit === undefined || record.entry.commit === commit),
+      (commit === undefined ||
+        record.entry.commit === commit ||
+        ids?.has(record.entry.id) === true),
   };
 }
 

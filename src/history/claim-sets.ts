@@ -1,0 +1,138 @@
+// Claim sets: the unit of the consolidation protocol (SPEC §5).
+//
+//   logs/active/.claimed/
+//     .claiming-<set>/      shards being moved in (not a set yet: nobody batches it)
+//     <set>/                a claim set: the shards one consolidation took
+//       <shard>.jsonl
+//       run-<token>/        one run's output: staged batch files, quarantine, tail ids
+//       manifest.json       the decision: which run's output is this set's batch
+//     .released-<set>/      a set whose batches a commit holds, being deleted
+//
+// Every step is one rename or one link, so a set is always in exactly one state, whatever
+// process dies or stops where: a folder appears as a set only with all its shards inside;
+// its manifest is linked into place once (the first run to decide wins, later runs adopt
+// that decision); a set disappears by one rename when a commit holds its batches.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { listNames } from '../files.js';
+import { CLAIMED, compactStamp } from './paths.js';
+import { kindOf } from './safe-folders.js';
+
+/** The recorded decision of a claim set: what its batch is. */
+export interface Manifest {
+  version: 2;
+  set: string;
+  /** The run whose staged files are the batch (`run-<token>/` in the set). */
+  run: string;
+  /** Made at this instant (ms since the epoch). */
+  made: number;
+  /** Stamped on every entry (post-commit mode), if any. */
+  commit?: string;
+  /** Batch files, relative to the worktree root (`logs/history/<day>/<name>.jsonl`). */
+  batches: BatchRecord[];
+  /** Quarantine files, relative to the worktree root. */
+  quarantine: QuarantineRecord[];
+  shards: number;
+  entries: number;
+  duplicates: number;
+  sessions: string[];
+}
+
+export interface BatchRecord {
+  path: string;
+  entries: number;
+  bytes: number;
+}
+
+export interface QuarantineRecord {
+  path: string;
+  lines: number;
+}
+
+/** A claim set as found on disk. */
+export interface ClaimSet {
+  id: string;
+  /** Absolute path of its folder. */
+  dir: string;
+  manifest: Manifest | undefined;
+}
+
+export const CLAIMING_PREFIX = '.claiming-';
+export const RELEASED_PREFIX = '.released-';
+export const MANIFEST = 'manifest.json';
+export const RUN_PREFIX = 'run-';
+
+/** A new set id: sorts by creation time, unique across processes and containers. */
+export function newSetId(now = Date.now()): string {
+  return `${compactStamp(now)}-${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * The claim sets of a worktree, oldest first. Folders a killed (or stopped) claim left
+ * under `.claiming-` become sets here: a claimer that resumes later finds its folder gone
+ * and its remaining shards stay in `logs/active/` for the next run.
+ */
+export function listClaimSets(root: string): ClaimSet[] {
+  const claimed = join(root, CLAIMED);
+  const sets: ClaimSet[] = [];
+  for (const name of listNames(claimed)) {
+    const path = join(claimed, name);
+    if (name.startsWith(CLAIMING_PREFIX)) {
+      if (kindOf(path) !== 'folder') continue;
+      const id = name.slice(CLAIMING_PREFIX.length);
+      try {
+        renameSync(path, join(claimed, id));
+      } catch (error) {
+        // Its claimer (or another run) published it meanwhile.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      continue;
+    }
+    if (name.startsWith(RELEASED_PREFIX)) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
+  for (const name of listNames(claimed)) {
+    if (name.startsWith('.')) continue;
+    const dir = join(claimed, name);
+    if (kindOf(dir) !== 'folder') continue;
+    sets.push({ id: name, dir, manifest: readManifest(dir) });
+  }
+  return sets;
+}
+
+/** The set's manifest, or `undefined` while no run has decided its batch yet. */
+export function readManifest(dir: string): Manifest | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, MANIFEST), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+  return JSON.parse(text) as Manifest;
+}
+
+/** The shard files of a set (`*.jsonl` directly inside it), sorted by name. */
+export function claimsOf(set: ClaimSet): string[] {
+  return listNames(set.dir).filter((name) => name.endsWith('.jsonl'));
+}
+
+/**
+ * Releases a set: one rename takes it out of every later run's sight, then its folder is
+ * deleted (a deletion that fails is finished by the next run). Returns false when another
+ * run released it first.
+ */
+export function releaseSet(root: string, set: ClaimSet): boolean {
+  const gone = join(root, CLAIMED, `${RELEASED_PREFIX}${set.id}`);
+  try {
+    renameSync(set.dir, gone);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  rmSync(gone, { recursive: true, force: true });
+  return true;
+}

@@ -1,0 +1,91 @@
+// Step 3 of the protocol, publish: put a decided set's batch files into `logs/history/`
+// (and its quarantine into `logs/quarantine/`) with link(2), which creates a name atomically
+// and fails if it exists. So a batch file appears whole or not at all, and nothing already
+// in `logs/history/` — ours, or what git put there — is ever overwritten (SPEC §5.1, §5.7).
+// A file that went missing (git reset --hard, git stash -u, git clean) is linked again.
+import { closeSync, linkSync, lstatSync, openSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as messages from '../messages.js';
+import { type ClaimSet, type Manifest, RUN_PREFIX } from './claim-sets.js';
+import { HISTORY, QUARANTINE } from './paths.js';
+import { ensureFolder, ensureSelfIgnoringFolder } from './safe-folders.js';
+
+/** What publishing a set did. */
+export interface Published {
+  /** Batch files linked into the history by this call (relative to the root). */
+  linked: string[];
+  /** Batch files that are there (linked now or before), relative to the root. */
+  present: string[];
+  /** Messages about files that could not be published (the set is then not released). */
+  problems: string[];
+}
+
+/** Publishes the batch files and quarantine of `set` as its manifest decided them. */
+export function publishSet(root: string, set: ClaimSet, manifest: Manifest): Published {
+  const run = join(set.dir, `${RUN_PREFIX}${manifest.run}`);
+  const result: Published = { linked: [], present: [], problems: [] };
+  for (const batch of manifest.batches) {
+    const staged = join(run, 'history', batch.path.slice(HISTORY.length + 1));
+    ensureFolder(root, dirname(batch.path));
+    const outcome = linkNoClobber(staged, join(root, batch.path));
+    if (outcome === 'linked') result.linked.push(batch.path);
+    if (outcome === 'linked' || outcome === 'same') result.present.push(batch.path);
+    if (outcome === 'other') result.problems.push(messages.batchNameTaken(batch.path));
+  }
+  for (const file of manifest.quarantine) {
+    ensureSelfIgnoringFolder(root, QUARANTINE);
+    const staged = join(run, 'quarantine', file.path.slice(QUARANTINE.length + 1));
+    linkNoClobber(staged, join(root, file.path));
+  }
+  return result;
+}
+
+/**
+ * Links `from` to `to` unless `to` exists: `linked`, `same` (already there with the same
+ * bytes), `other` (another file holds the name), `gone` (the staged file went away: the set
+ * was released meanwhile).
+ */
+export function linkNoClobber(from: string, to: string): 'linked' | 'same' | 'other' | 'gone' {
+  try {
+    linkSync(from, to);
+    return 'linked';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'gone';
+    if (code !== 'EEXIST') throw error;
+  }
+  return sameFile(from, to) ? 'same' : 'other';
+}
+
+function sameFile(a: string, b: string): boolean {
+  let sa: ReturnType<typeof lstatSync>;
+  let sb: ReturnType<typeof lstatSync>;
+  try {
+    sa = lstatSync(a);
+    sb = lstatSync(b);
+  } catch {
+    return false;
+  }
+  if (!sa.isFile() || !sb.isFile()) return false;
+  if (sa.ino === sb.ino && sa.dev === sb.dev) return true;
+  return sa.size === sb.size && sameBytes(a, b, sa.size);
+}
+
+function sameBytes(a: string, b: string, size: number): boolean {
+  const fa = openSync(a, 'r');
+  const fb = openSync(b, 'r');
+  try {
+    const ba = Buffer.allocUnsafe(Math.min(size, 1024 * 1024) || 1);
+    const bb = Buffer.allocUnsafe(ba.length);
+    for (let offset = 0; offset < size; ) {
+      const na = readSync(fa, ba, 0, ba.length, offset);
+      const nb = readSync(fb, bb, 0, bb.length, offset);
+      if (na !== nb || na === 0 || !ba.subarray(0, na).equals(bb.subarray(0, nb))) return false;
+      offset += na;
+    }
+    return true;
+  } finally {
+    closeSync(fa);
+    closeSync(fb);
+  }
+}

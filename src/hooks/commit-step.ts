@@ -1,0 +1,88 @@
+// The commit steps git hooks run (`audit-hooks hook pre-commit|post-commit`), loaded by the
+// bin without the CLI: this is the code every commit pays for. It never fails the commit
+// (SPEC §5.6): every failure is one warning line on stderr, exit 0, and the entries stay
+// in logs/active/ for the next run.
+import type { Writable } from 'node:stream';
+import {
+  type ConsolidateResult,
+  consolidate,
+  MODES,
+  type Mode,
+  type Step,
+} from '../history/consolidate.js';
+import * as messages from '../messages.js';
+
+/** Options of {@link commitStep}. */
+export interface CommitStepOptions {
+  step: Exclude<Step, 'manual'>;
+  mode: Mode;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export const STEPS: readonly string[] = ['pre-commit', 'post-commit'];
+
+/** Parses `hook <step> [--mode <mode>]`; `undefined` when the arguments are not that. */
+export function parseStepArgs(
+  args: readonly string[],
+): { step: Exclude<Step, 'manual'>; mode: Mode } | undefined {
+  const [step, ...rest] = args;
+  if (step === undefined || !STEPS.includes(step)) return undefined;
+  let mode: Mode = 'in-commit';
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    const value =
+      arg === '--mode' ? rest[++i] : arg.startsWith('--mode=') ? arg.slice(7) : undefined;
+    if (value === undefined || !MODES.includes(value as Mode)) return undefined;
+    mode = value as Mode;
+  }
+  return { step: step as Exclude<Step, 'manual'>, mode };
+}
+
+/** Runs one commit step; always resolves to 0. */
+export async function commitStep(options: CommitStepOptions): Promise<number> {
+  try {
+    const result = await consolidate({
+      cwd: options.cwd,
+      hook: true,
+      step: options.step,
+      mode: options.mode,
+      env: options.env,
+      requireMarker: options.step === 'post-commit' && options.mode === 'post-commit',
+    });
+    report(result, options);
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0] ?? '';
+    options.stderr.write(`${messages.hookDidNotConsolidate(message)}\n`);
+    if ((options.env.DEBUG ?? '').split(',').includes('audit-hooks')) {
+      options.stderr.write(`${(error as Error).stack ?? message}\n`);
+    }
+  }
+  return 0;
+}
+
+/** What a step prints: one line when it did something, warnings on stderr, else nothing. */
+export function report(
+  result: ConsolidateResult,
+  out: { stdout: Writable; stderr: Writable },
+): void {
+  for (const warning of result.warnings) out.stderr.write(`${messages.warning(warning)}\n`);
+  if (result.entries > 0 || result.batches.length > 0 || result.shards > 0) {
+    out.stdout.write(
+      `${messages.consolidated(result.entries, result.sessions.length, result.batches, result.staged.length > 0)}\n`,
+    );
+  } else if (result.staged.length > 0) {
+    out.stdout.write(`${messages.restaged(result.staged.length)}\n`);
+  }
+  const lines = result.quarantined.reduce((sum, item) => sum + item.lines, 0);
+  if (lines > 0) {
+    out.stderr.write(
+      `${messages.quarantined(
+        lines,
+        result.quarantined.map((item) => item.file),
+      )}\n`,
+    );
+  }
+}
