@@ -263,16 +263,16 @@ export const badCount = (value: string) =>
 export const badSince = (value: string) =>
   `--since ${JSON.stringify(value)} is not a time: use an ISO time (2026-11-24, 2026-11-24T13:00, 2026-11-24T13:00:00Z) or a duration such as 30s, 15m, 2h, 7d, 2w`;
 
-export const lefthookNotRunning = (hooksDir: string) =>
-  `lefthook is not installed in ${hooksDir}: run \`audit-hooks install\` again (\`npx audit-hooks install\` in a Node.js project)`;
+export const lefthookNotRunning = (hooksDir: string, command: string) =>
+  `lefthook is not installed in ${hooksDir}: run \`${command} install\` again`;
 
-export const huskyNotRunning = (hooksPath: string | undefined) =>
+export const huskyNotRunning = (hooksPath: string | undefined, command: string) =>
   hooksPath === undefined
-    ? 'core.hooksPath is not set, so git does not run husky’s hooks: run `npx husky` (or `npx audit-hooks install`)'
-    : `core.hooksPath is ${hooksPath}, where husky’s hook runner is missing: run \`npx husky\` (or \`npx audit-hooks install\`)`;
+    ? `core.hooksPath is not set, so git does not run husky’s hooks: run \`${command} install\``
+    : `core.hooksPath is ${hooksPath}, where husky’s hook runner is missing in this worktree: run \`${command} install\``;
 
-export const gitHookNotExecutable =
-  'the hook is not executable, so git skips it: run `chmod +x` on it (or `npx audit-hooks install`)';
+export const gitHookNotExecutable = (command: string) =>
+  `the hook is not executable, so git skips it: run \`${command} install\``;
 
 const count = (n: number, one: string, many: string) =>
   `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
@@ -289,6 +289,7 @@ export const statusDetail = (text: string) => `  ${' '.repeat(STATUS_LABEL_WIDTH
 export const STATUS_LABELS = {
   hooks: 'hooks',
   shards: 'live shards',
+  claims: 'waiting',
   quarantine: 'quarantine',
   history: 'history',
   last: 'last consolidation',
@@ -305,21 +306,36 @@ export const statusWorktree = (
 ) =>
   `${path}${branch === undefined ? ' (detached HEAD)' : ` [${branch}]`}${current ? ' (this worktree)' : ''}${exists ? '' : ' — folder missing: run `git worktree prune` if it was deleted'}`;
 
-const hookSetup = (manager: string, file: string) =>
-  manager === 'lefthook' ? `lefthook (post-commit job in ${file})` : `${manager} (${file})`;
+const hookSetup = (manager: string, hook: string, file: string) =>
+  manager === 'lefthook' ? `lefthook (${hook} job in ${file})` : `${manager} (${file})`;
 
-export const hooksInstalled = (setups: ReadonlyArray<{ manager: string; file: string }>) =>
-  `installed: ${setups.map((setup) => hookSetup(setup.manager, setup.file)).join('; ')}`;
+export const hooksInstalled = (
+  setups: ReadonlyArray<{ manager: string; hook: string; file: string }>,
+  mode: string | undefined,
+  complete: boolean,
+) =>
+  `${complete ? `installed, ${mode} mode` : 'partly installed'}: ${setups.map((setup) => hookSetup(setup.manager, setup.hook, setup.file)).join('; ')}`;
 
-export const hooksNotRunning = (manager: string, file: string, note: string) =>
-  `NOT RUNNING: ${hookSetup(manager, file)} is set up, but ${note}`;
+export const hooksNotRunning = (manager: string, hook: string, file: string, note: string) =>
+  `NOT RUNNING: ${hookSetup(manager, hook, file)} is set up, but ${note}`;
 
-export const hooksNotInstalled = 'not installed: run `npx audit-hooks install`';
+export const hooksNotInstalled = (command: string) => `not installed: run \`${command} install\``;
 
-export const shardsSummary = (shards: number, entries: number, claimed: number) =>
+export const statusIgnored = (
+  rule: { source: string; line: string; pattern: string },
+  mode: string,
+) =>
+  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern})${mode === 'in-commit' ? ': fine, the pre-commit step stages batch files with git add -f' : ': the trail will not be committed; run install again to add un-ignore rules'}`;
+
+export const shardsSummary = (shards: number, entries: number) =>
   shards === 0
     ? 'none'
-    : `${count(shards, 'shard', 'shards')}, ${count(entries, 'entry', 'entries')}${claimed === 0 ? '' : ` (${count(claimed, 'shard', 'shards')} being consolidated right now)`}`;
+    : `${count(shards, 'shard', 'shards')}, ${count(entries, 'entry', 'entries')}`;
+
+export const claimsSummary = (sets: number, entries: number, batches: number) =>
+  sets === 0
+    ? 'none'
+    : `${count(sets, 'claim set', 'claim sets')}: ${count(entries, 'entry', 'entries')} in ${count(batches, 'batch file', 'batch files')}, waiting for a commit to hold them`;
 
 export const shardDetail = (file: string, entries: number, width: number) =>
   `${file.padEnd(width)}  ${count(entries, 'entry', 'entries')}`;
@@ -332,15 +348,15 @@ export const quarantineSummary = (files: number, lines: number) =>
     : `${count(lines, 'line', 'lines')} in ${count(files, 'file', 'files')} under logs/quarantine/: inspect those files, then fix or delete them`;
 
 export const historySummary = (
-  partitions: number,
+  files: number,
   entries: number,
   bytes: number,
   firstDay: string | undefined,
   lastDay: string | undefined,
 ) =>
-  partitions === 0
+  files === 0
     ? 'empty (nothing consolidated yet)'
-    : `${count(entries, 'entry', 'entries')} in ${count(partitions, 'partition', 'partitions')} (${firstDay === lastDay ? firstDay : `${firstDay} … ${lastDay}`}), ${megabytes(bytes)}`;
+    : `${count(entries, 'entry', 'entries')} in ${count(files, 'file', 'files')} (${firstDay === lastDay ? firstDay : `${firstDay} … ${lastDay}`}), ${megabytes(bytes)}`;
 
 const megabytes = (bytes: number) =>
   bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;

@@ -39,29 +39,45 @@ function describe(worktree: WorktreeStatus, now: number): string[] {
   ];
   if (!worktree.exists) return lines;
 
-  const running = worktree.hooks.setups.filter((setup) => setup.runs);
-  const idle = worktree.hooks.setups.filter((setup) => !setup.runs);
-  if (running.length > 0) lines.push(row(label.hooks, messages.hooksInstalled(running)));
+  const { hooks } = worktree;
+  const running = hooks.setups.filter((setup) => setup.runs);
+  const idle = hooks.setups.filter((setup) => !setup.runs);
+  if (running.length > 0) {
+    lines.push(row(label.hooks, messages.hooksInstalled(running, hooks.mode, hooks.installed)));
+  }
   for (const setup of idle) {
     lines.push(
       row(
         running.length > 0 ? '' : label.hooks,
-        messages.hooksNotRunning(setup.manager, setup.file, setup.note ?? ''),
+        messages.hooksNotRunning(setup.manager, setup.hook, setup.file, setup.note ?? ''),
       ),
     );
   }
-  if (worktree.hooks.setups.length === 0) lines.push(row(label.hooks, messages.hooksNotInstalled));
+  if (hooks.setups.length === 0)
+    lines.push(row(label.hooks, messages.hooksNotInstalled(worktree.command)));
+  if (worktree.ignoredBy !== undefined) {
+    lines.push(detail(messages.statusIgnored(worktree.ignoredBy, hooks.mode ?? 'in-commit')));
+  }
 
   const shards = worktree.shards;
   const entries = shards.reduce((sum, shard) => sum + shard.entries, 0);
-  const claimed = shards.filter((shard) => shard.claimed).length;
-  lines.push(row(label.shards, messages.shardsSummary(shards.length, entries, claimed)));
+  lines.push(row(label.shards, messages.shardsSummary(shards.length, entries)));
   const listed = shards.slice(0, SHARDS_LISTED);
   const width = Math.max(0, ...listed.map((shard) => shard.file.length));
   for (const shard of listed)
     lines.push(detail(messages.shardDetail(shard.file, shard.entries, width)));
   if (shards.length > listed.length)
     lines.push(detail(messages.moreShards(shards.length - listed.length)));
+  lines.push(
+    row(
+      label.claims,
+      messages.claimsSummary(
+        worktree.claims.sets,
+        worktree.claims.entries,
+        worktree.claims.batches.length,
+      ),
+    ),
+  );
 
   const { quarantine, history } = worktree;
   lines.push(row(label.quarantine, messages.quarantineSummary(quarantine.files, quarantine.lines)));

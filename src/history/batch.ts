@@ -153,7 +153,21 @@ async function buildRun(
           start = glued.start;
         }
         const record = parsed.record;
-        const lineBytes = bytes.subarray(start);
+        // Line framing is not the caller's data: a byte-order mark that starts the file and
+        // a CR before the newline (an editor on Windows) stay out of the batch.
+        if (
+          line === 1 &&
+          start === 0 &&
+          bytes[0] === 0xef &&
+          bytes[1] === 0xbb &&
+          bytes[2] === 0xbf
+        )
+          start = 3;
+        const end =
+          bytes.length > start && bytes[bytes.length - 1] === 0x0d
+            ? bytes.length - 1
+            : bytes.length;
+        const lineBytes = bytes.subarray(start, end);
         const id = record.entry.id;
         const seen = byId.get(id);
         if (seen !== undefined) {
@@ -297,7 +311,7 @@ function writeBatches(
     const done = file;
     file = undefined;
     const name = done.finish((sha) => `${compactStamp(last)}-${sha.slice(0, 20)}.jsonl`);
-    batches.push({ path: batchFile(day, name), entries: done.lines, bytes: done.bytes });
+    batches.push({ path: batchFile(day, name), entries: done.lines, bytes: done.size });
   };
   try {
     for (const row of order) {
@@ -313,7 +327,7 @@ function writeBatches(
       if (
         number !== dayNumber ||
         (file !== undefined &&
-          file.bytes + bytes.length + 1 > options.maxBatchBytes &&
+          file.size + bytes.length + 1 > options.maxBatchBytes &&
           file.lines > 0)
       ) {
         close();

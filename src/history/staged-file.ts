@@ -17,7 +17,9 @@ import { join } from 'node:path';
 const FLUSH_AT = 1024 * 1024;
 
 export class StagedFile {
-  /** Bytes written so far. */
+  /** Bytes of the file so far (written or buffered). */
+  size = 0;
+  /** Bytes written to disk so far. */
   bytes = 0;
   lines = 0;
   private readonly temp: string;
@@ -38,6 +40,7 @@ export class StagedFile {
   /** Appends one line (its bytes, without the newline); the bytes are copied at once. */
   writeLine(bytes: Uint8Array): void {
     this.lines++;
+    this.size += bytes.byteLength + 1;
     if (this.used + bytes.byteLength + 1 > this.out.length) {
       this.flush();
       if (bytes.byteLength + 1 > this.out.length) {

@@ -1,13 +1,20 @@
-import { closeSync, type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// `audit-hooks status` (SPEC §6): per worktree, what is installed and whether git would run
+// it, what is waiting, and what the history holds. Reads only.
+import { closeSync, type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readTextIfExists } from '../files.js';
 import { git, gitMaybe, listWorktrees } from '../git/git.js';
-import { type HistoryFile, historyFiles } from '../history/history-files.js';
-import { HISTORY, QUARANTINE } from '../history/paths.js';
+import { listClaimSets } from '../history/claim-sets.js';
+import type { Mode } from '../history/consolidate.js';
+import { historyFiles } from '../history/history-files.js';
+import { ACTIVE, QUARANTINE } from '../history/paths.js';
+import { ignoringRule } from '../install/ignore-rules.js';
+import { modeOfCommand, STEP_HOOKS } from '../install/launcher.js';
 import * as messages from '../messages.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { countLines } from './count-lines.js';
-import { liveFiles, openRegular } from './live-files.js';
+import { openRegular } from './live-files.js';
 import type { WarningHandler } from './read-warning.js';
 
 /** Options of {@link status}. */
@@ -18,9 +25,11 @@ export interface StatusOptions {
   onWarning?: WarningHandler;
 }
 
-/** Where a post-commit job that runs `audit-hooks consolidate --hook` was found. */
+/** One commit step audit-hooks found installed, and whether git would run it. */
 export interface HookSetup {
   manager: 'lefthook' | 'husky' | 'git';
+  hook: 'pre-commit' | 'post-commit';
+  mode: Mode;
   /** The file holding it: relative to the worktree, or absolute when outside it. */
   file: string;
   /** False when it is configured but git would not run it; `note` says why. */
@@ -33,8 +42,6 @@ export interface ShardStatus {
   /** Relative to the worktree. */
   file: string;
   entries: number;
-  /** True while a consolidation is reading it (`logs/active/.claimed/`). */
-  claimed: boolean;
 }
 
 /** The state of one worktree. */
@@ -45,8 +52,15 @@ export interface WorktreeStatus {
   current: boolean;
   /** False when git lists it but its folder is gone (see `git worktree prune`). */
   exists: boolean;
-  hooks: { installed: boolean; setups: HookSetup[] };
+  hooks: {
+    /** Both steps of a mode are installed and would run. */
+    installed: boolean;
+    mode?: Mode;
+    setups: HookSetup[];
+  };
   shards: ShardStatus[];
+  /** Claim sets whose batch files wait for a commit to hold them. */
+  claims: { sets: number; entries: number; batches: string[] };
   quarantine: { files: number; lines: number };
   history: {
     /** Batch files (and v1 partitions). */
@@ -56,9 +70,13 @@ export interface WorktreeStatus {
     bytes: number;
     firstDay?: string;
     lastDay?: string;
-    /** The newest change to `logs/history/` (ISO): its folder's or a partition's mtime. */
+    /** The newest consolidation (ISO): the newest claim set's, or the newest batch file's name. */
     lastChange?: string;
   };
+  /** The rule that would ignore new batch files, if any (in-commit mode stages them anyway). */
+  ignoredBy?: { source: string; line: string; pattern: string };
+  /** The command that runs audit-hooks in this worktree (for hints). */
+  command: string;
 }
 
 /** What {@link status} found. */
@@ -66,13 +84,14 @@ export interface StatusResult {
   worktrees: WorktreeStatus[];
 }
 
-/** Per worktree of the repository: hooks, live shards, quarantine, history (SPEC §6). */
+/** Per worktree of the repository: hooks, what is waiting, quarantine, history (SPEC §6). */
 export async function status(options: StatusOptions = {}): Promise<StatusResult> {
   const current = detectRepoRoot(options.cwd ?? process.cwd());
   const warn = options.onWarning ?? (() => {});
+  const list = listWorktrees(current).filter((worktree) => !worktree.bare);
+  const main = list[0]?.path ?? current;
   const worktrees: WorktreeStatus[] = [];
-  for (const worktree of listWorktrees(current)) {
-    if (worktree.bare) continue;
+  for (const worktree of list) {
     const path = worktree.path;
     const exists = existsSync(path);
     const base = {
@@ -80,101 +99,144 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       ...(worktree.branch === undefined ? {} : { branch: worktree.branch }),
       current: path === current,
       exists,
+      command: runner(path, main),
     };
-    worktrees.push(
-      exists
-        ? {
-            ...base,
-            hooks: hookSetups(path),
-            shards: shards(path, warn),
-            quarantine: quarantine(path, warn),
-            history: history(path, warn),
-          }
-        : {
-            ...base,
-            hooks: { installed: false, setups: [] },
-            shards: [],
-            quarantine: { files: 0, lines: 0 },
-            history: { files: 0, entries: 0, bytes: 0 },
-          },
-    );
+    if (!exists) {
+      worktrees.push({
+        ...base,
+        hooks: { installed: false, setups: [] },
+        shards: [],
+        claims: { sets: 0, entries: 0, batches: [] },
+        quarantine: { files: 0, lines: 0 },
+        history: { files: 0, entries: 0, bytes: 0 },
+      });
+      continue;
+    }
+    const claims = claimsOf(path);
+    const ignoredBy = ignoringRule(path);
+    worktrees.push({
+      ...base,
+      hooks: hookSetups(path, base.command),
+      shards: shards(path, warn),
+      claims: claims.summary,
+      quarantine: quarantine(path, warn),
+      history: history(path, warn, claims.lastMade),
+      ...(ignoredBy === undefined ? {} : { ignoredBy }),
+    });
   }
   return { worktrees };
 }
 
-const MARKERS = ['audit-hooks', 'consolidate --hook'];
-const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
-
-function isOurCommand(text: string): boolean {
-  return MARKERS.every((marker) => text.includes(marker));
+/**
+ * How to run audit-hooks in `worktree`: `npx audit-hooks` only where npx finds it locally
+ * (a linked worktree has no node_modules, and npx would go to the registry), else the
+ * main worktree's copy by path, else a global install.
+ */
+function runner(worktree: string, main: string): string {
+  if (existsSync(join(worktree, 'node_modules', '.bin', 'audit-hooks'))) return 'npx audit-hooks';
+  const shared = join(main, 'node_modules', '.bin', 'audit-hooks');
+  if (existsSync(shared)) return shared;
+  return 'audit-hooks';
 }
 
-function hookSetups(worktree: string): WorktreeStatus['hooks'] {
+const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
+const LEFTHOOK_LOCAL_FILES = [
+  'lefthook-local.yml',
+  '.lefthook-local.yml',
+  'lefthook-local.yaml',
+  '.lefthook-local.yaml',
+];
+
+function hookSetups(worktree: string, command: string): WorktreeStatus['hooks'] {
   const hooksDir = resolve(
     worktree,
     git(worktree, ['rev-parse', '--path-format=absolute', '--git-path', 'hooks']),
   );
-  const postCommit = join(hooksDir, 'post-commit');
-  const runner = readText(postCommit);
   const show = (path: string) => {
     const rel = relative(worktree, path);
     return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
   };
   const setups: HookSetup[] = [];
-
-  for (const name of LEFTHOOK_FILES) {
-    const text = readText(join(worktree, name));
-    if (text === undefined || !lefthookRunsUs(text)) continue;
-    const runs = runner?.includes('lefthook') === true;
-    setups.push({
-      manager: 'lefthook',
-      file: name,
-      runs,
-      ...(runs ? {} : { note: messages.lefthookNotRunning(show(hooksDir)) }),
-    });
+  const hooksPath = gitMaybe(worktree, ['config', 'core.hooksPath']);
+  for (const hook of STEP_HOOKS) {
+    const runnerText = readTextIfExists(join(hooksDir, hook));
+    for (const name of [...LEFTHOOK_FILES, ...LEFTHOOK_LOCAL_FILES]) {
+      const mode = modeIn(commandsOfLefthook(readTextIfExists(join(worktree, name)), hook));
+      if (mode === undefined) continue;
+      const runs = runnerText?.includes('lefthook') === true;
+      setups.push({
+        manager: 'lefthook',
+        hook,
+        mode,
+        file: name,
+        runs,
+        ...(runs ? {} : { note: messages.lefthookNotRunning(show(hooksDir), command) }),
+      });
+      break;
+    }
+    const huskyFile = join(worktree, '.husky', hook);
+    const huskyRunner = join(worktree, '.husky', '_', hook);
+    const huskyMode =
+      modeIn(lines(readTextIfExists(huskyFile))) ?? modeIn(lines(readTextIfExists(huskyRunner)));
+    if (huskyMode !== undefined) {
+      // husky runs hooks only through core.hooksPath pointing at its `_` runner.
+      const runs =
+        runnerText !== undefined &&
+        relative(join(worktree, '.husky'), hooksDir).split(/[\\/]/)[0] !== '..';
+      setups.push({
+        manager: 'husky',
+        hook,
+        mode: huskyMode,
+        file: show(
+          modeIn(lines(readTextIfExists(huskyFile))) === undefined ? huskyRunner : huskyFile,
+        ),
+        runs,
+        ...(runs ? {} : { note: messages.huskyNotRunning(hooksPath, command) }),
+      });
+    }
+    const gitMode = runnerText === undefined ? undefined : modeIn(lines(runnerText));
+    if (gitMode !== undefined && !runnerText?.includes('lefthook')) {
+      const runs = isExecutable(join(hooksDir, hook));
+      setups.push({
+        manager: 'git',
+        hook,
+        mode: gitMode,
+        file: show(join(hooksDir, hook)),
+        runs,
+        ...(runs ? {} : { note: messages.gitHookNotExecutable(command) }),
+      });
+    }
   }
-
-  const husky = join(worktree, '.husky', 'post-commit');
-  const huskyText = readText(husky);
-  if (huskyText !== undefined && isOurCommand(huskyText)) {
-    const hooksPath = gitMaybe(worktree, ['config', 'core.hooksPath']);
-    // husky runs hooks only through core.hooksPath pointing into .husky/ (its `_` runner).
-    const runs =
-      runner !== undefined &&
-      relative(join(worktree, '.husky'), hooksDir).split(/[\\/]/)[0] !== '..';
-    setups.push({
-      manager: 'husky',
-      file: show(husky),
-      runs,
-      ...(runs ? {} : { note: messages.huskyNotRunning(hooksPath) }),
-    });
-  }
-
-  if (runner !== undefined && isOurCommand(runner)) {
-    const runs = isExecutable(postCommit);
-    setups.push({
-      manager: 'git',
-      file: show(postCommit),
-      runs,
-      ...(runs ? {} : { note: messages.gitHookNotExecutable }),
-    });
-  }
-  return { installed: setups.some((setup) => setup.runs), setups };
+  const post = setups.find((setup) => setup.hook === 'post-commit' && setup.runs);
+  const pre = setups.find((setup) => setup.hook === 'pre-commit' && setup.runs);
+  const installed = post !== undefined && pre !== undefined;
+  return { installed, ...(post === undefined ? {} : { mode: post.mode }), setups };
 }
 
-/** True when lefthook's config has a post-commit job whose command is ours. */
-function lefthookRunsUs(text: string): boolean {
+function lines(text: string | undefined): string[] {
+  return text === undefined ? [] : text.split(/\r?\n/).map((line) => line.trim());
+}
+
+function modeIn(commands: readonly string[]): Mode | undefined {
+  for (const command of commands) {
+    const mode = modeOfCommand(command);
+    if (mode !== undefined) return mode;
+  }
+  return undefined;
+}
+
+/** Every `run` string of a lefthook hook: jobs (and their groups), commands, scripts. */
+function commandsOfLefthook(text: string | undefined, hook: string): string[] {
+  if (text === undefined) return [];
   let config: unknown;
   try {
     config = parseYaml(text);
   } catch {
-    return false; // lefthook would refuse it too
+    return []; // lefthook would refuse it too
   }
-  const postCommit = (config as Record<string, unknown> | null)?.['post-commit'];
-  return commandsIn(postCommit).some(isOurCommand);
+  return commandsIn((config as Record<string, unknown> | null)?.[hook]);
 }
 
-/** Every `run` string below a lefthook hook: jobs (and their groups), commands, scripts. */
 function commandsIn(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(commandsIn);
   if (typeof node !== 'object' || node === null) return [];
@@ -184,12 +246,42 @@ function commandsIn(node: unknown): string[] {
 }
 
 function shards(worktree: string, warn: WarningHandler): ShardStatus[] {
-  return [...liveFiles(worktree, warn)].flatMap((file) => {
-    const count = countFile(file.path, file.file, warn);
-    return count === undefined
-      ? []
-      : [{ file: file.file, entries: count.complete, claimed: file.claimed }];
-  });
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(join(worktree, ACTIVE), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const found: ShardStatus[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (!entry.name.endsWith('.jsonl')) continue;
+    const file = join(ACTIVE, entry.name);
+    const count = countFile(join(worktree, file), file, warn);
+    if (count !== undefined) found.push({ file, entries: count.complete });
+  }
+  return found;
+}
+
+function claimsOf(worktree: string): { summary: WorktreeStatus['claims']; lastMade?: number } {
+  let sets: ReturnType<typeof listClaimSets>;
+  try {
+    sets = listClaimSets(worktree);
+  } catch {
+    return { summary: { sets: 0, entries: 0, batches: [] } };
+  }
+  let entries = 0;
+  const batches: string[] = [];
+  let lastMade: number | undefined;
+  for (const set of sets) {
+    if (set.manifest === undefined) continue;
+    entries += set.manifest.entries;
+    batches.push(...set.manifest.batches.map((batch) => batch.path));
+    lastMade = Math.max(lastMade ?? 0, set.manifest.made);
+  }
+  return {
+    summary: { sets: sets.length, entries, batches },
+    ...(lastMade === undefined ? {} : { lastMade }),
+  };
 }
 
 function quarantine(worktree: string, warn: WarningHandler): WorktreeStatus['quarantine'] {
@@ -212,26 +304,31 @@ function quarantine(worktree: string, warn: WarningHandler): WorktreeStatus['qua
   return { files, lines };
 }
 
-function history(worktree: string, warn: WarningHandler): WorktreeStatus['history'] {
-  const partitions: HistoryFile[] = [];
+function history(
+  worktree: string,
+  warn: WarningHandler,
+  lastMade: number | undefined,
+): WorktreeStatus['history'] {
+  const files = historyFiles(worktree, warn);
   let entries = 0;
   let bytes = 0;
-  let newest = mtimeOf(join(worktree, HISTORY));
-  for (const partition of historyFiles(worktree, warn)) {
-    const count = countFile(partition.path, partition.file, warn);
+  let counted = 0;
+  let newest = lastMade;
+  for (const file of files) {
+    const count = countFile(file.path, file.file, warn);
     if (count === undefined) continue;
-    partitions.push(partition);
+    counted++;
     entries += count.complete + (count.partial ? 1 : 0);
     bytes += count.bytes;
-    newest = Math.max(newest ?? 0, mtimeOf(partition.path) ?? 0);
+    // A batch's name carries its last entry's time; a v1 partition only its mtime.
+    const when = file.kind === 'batch' ? file.last : mtimeOf(file.path);
+    if (when !== undefined) newest = Math.max(newest ?? 0, when);
   }
   return {
-    files: partitions.length,
+    files: counted,
     entries,
     bytes,
-    ...(partitions.length === 0
-      ? {}
-      : { firstDay: partitions[0]?.day, lastDay: partitions.at(-1)?.day }),
+    ...(files.length === 0 ? {} : { firstDay: files[0]?.day, lastDay: files.at(-1)?.day }),
     ...(newest === undefined ? {} : { lastChange: new Date(newest).toISOString() }),
   };
 }
@@ -249,14 +346,6 @@ function countFile(path: string, file: string, warn: WarningHandler) {
 function mtimeOf(path: string): number | undefined {
   try {
     return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }

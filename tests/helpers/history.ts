@@ -11,15 +11,18 @@ export interface StoredEntry {
   [field: string]: unknown;
 }
 
-/** Every line of every history partition, parsed, by file. */
+/**
+ * Every line of every history file, parsed, by path relative to logs/history: v2 batch
+ * files (`2026-11-27/<batch>.jsonl`) and v1 partitions (`2026-11-24.jsonl`), sorted.
+ */
 export function readHistory(root: string): Map<string, StoredEntry[]> {
   const dir = join(root, 'logs', 'history');
   const out = new Map<string, StoredEntry[]>();
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir).sort()) {
-    const text = readFileSync(join(dir, name), 'utf8');
+  for (const file of walk(dir).sort()) {
+    if (!file.endsWith('.jsonl')) continue;
+    const text = readFileSync(file, 'utf8');
     out.set(
-      name,
+      relative(dir, file),
       text
         .split('\n')
         .filter((line) => line !== '')
@@ -29,15 +32,41 @@ export function readHistory(root: string): Map<string, StoredEntry[]> {
   return out;
 }
 
-/** All history entries in file order. */
+/** The batch files of the history (v2 layout), relative to the worktree root, sorted. */
+export function batchFiles(root: string): string[] {
+  return walk(join(root, 'logs', 'history'))
+    .map((file) => relative(root, file))
+    .filter((file) =>
+      /^logs\/history\/\d{4}-\d{2}-\d{2}\/\d{8}T\d{9}Z-[0-9a-f]{20}\.jsonl$/.test(file),
+    )
+    .sort();
+}
+
+/** All history entries in file order (by day, then in the order batches were made). */
 export function historyEntries(root: string): StoredEntry[] {
   return [...readHistory(root).values()].flat();
+}
+
+/** All history entries in §3 order (what readers show). */
+export function sortedHistory(root: string): StoredEntry[] {
+  return historyEntries(root).sort(compareSpec);
+}
+
+function compareSpec(a: StoredEntry, b: StoredEntry): number {
+  const ta = Date.parse(a.timestamp);
+  const tb = Date.parse(b.timestamp);
+  return (
+    ta - tb ||
+    (a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0) ||
+    a.seq - b.seq ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }
 
 /** Entries of every `.jsonl` file below logs/active (shards and claims), parsed leniently. */
 export function pendingEntries(root: string): StoredEntry[] {
   return walk(join(root, 'logs', 'active'))
-    .filter((file) => file.endsWith('.jsonl'))
+    .filter((file) => file.endsWith('.jsonl') && !/[\\/]run-[0-9a-f]+[\\/]/.test(file))
     .flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')

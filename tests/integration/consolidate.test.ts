@@ -1,12 +1,20 @@
+// Consolidation as a library call and as `audit-hooks consolidate` (SPEC §5): claim sets,
+// content-named batch files, never an existing file rewritten.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -17,6 +25,7 @@ import { consolidate } from '../../src/history/consolidate.js';
 import { AuditLog } from '../../src/writer/index.js';
 import { makeRepo, type TempRepo, tempDir } from '../helpers/git-repo.js';
 import {
+  batchFiles,
   historyEntries,
   isInSpecOrder,
   pendingEntries,
@@ -43,12 +52,14 @@ function writeShard(root: string, name: string, lines: Array<string | object>): 
   return path;
 }
 
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
 describe('consolidate', () => {
-  it('moves every entry into daily UTC partitions, sorted and unique, and removes the shards', async () => {
+  it('writes one batch file per UTC day, sorted, each id once, named after its content', async () => {
     repo = makeRepo();
     const a = new AuditLog({ repoRoot: repo.root, sessionId: 'alpha' });
     const b = new AuditLog({ repoRoot: repo.root, sessionId: 'beta' });
-    // 00:30+02:00 is 22:30Z the day before: the partition follows the instant.
+    // 00:30+02:00 is 22:30Z the day before: the day follows the instant.
     a.log({ event: 'late', timestamp: '2026-11-24T00:30:00.000+02:00' });
     b.log({ event: 'early', timestamp: '2026-11-23T22:00:00.000Z' });
     a.log({ event: 'noon', timestamp: '2026-11-24T12:00:00.000Z' });
@@ -59,60 +70,105 @@ describe('consolidate', () => {
     const result = await consolidate({ cwd: repo.root });
 
     expect(result).toMatchObject({ shards: 2, entries: 4, duplicates: 0, quarantined: [] });
-    expect(result.partitions.sort()).toEqual([
-      'logs/history/2026-11-23.jsonl',
-      'logs/history/2026-11-24.jsonl',
-    ]);
+    expect(result.sessions).toEqual(['alpha', 'beta']);
+    const files = batchFiles(repo.root);
+    expect(result.batches.sort()).toEqual(files);
+    expect(files.map((file) => file.split('/')[2])).toEqual(['2026-11-23', '2026-11-24']);
     const history = readHistory(repo.root);
-    expect(history.get('2026-11-23.jsonl')?.map((e) => e.event)).toEqual(['early', 'late']);
+    const [day23, day24] = [...history.values()];
+    expect(day23?.map((e) => e.event)).toEqual(['early', 'late']);
     // Same instant: session_id breaks the tie (alpha < beta).
-    expect(history.get('2026-11-24.jsonl')?.map((e) => e.event)).toEqual(['noon', 'same-instant']);
-    expect(pendingEntries(repo.root)).toEqual([]);
+    expect(day24?.map((e) => e.event)).toEqual(['noon', 'same-instant']);
+    // The name: the time of the last entry, then the sha-256 of the bytes.
+    for (const file of files) {
+      const [, stamp, hash] = /(\d{8}T\d{9}Z)-([0-9a-f]{20})\.jsonl$/.exec(file) ?? [];
+      expect(sha256(join(repo.root, file)).startsWith(hash as string)).toBe(true);
+      const last = [...(history.get(file.slice('logs/history/'.length)) ?? [])].at(-1);
+      expect(
+        new Date(Date.parse(last?.timestamp ?? '')).toISOString().replaceAll(/[-:.]/g, ''),
+      ).toBe(stamp);
+    }
+    // The shards are claimed: gone from logs/active, kept until a commit holds the batch.
     expect(
       readdirSync(join(repo.root, 'logs', 'active')).filter((n) => n.endsWith('.jsonl')),
     ).toEqual([]);
+    expect(readdirSync(join(repo.root, 'logs', 'active', '.claimed'))).toHaveLength(1);
   });
 
-  it('merges into existing partitions in order and drops copies of entries it already holds', async () => {
+  it('adds files and never reads or rewrites one already in logs/history', async () => {
     repo = makeRepo();
-    writeShard(repo.root, '20261124T000000_one.jsonl', [
-      entry('b', '2026-11-24T10:00:00.000Z'),
-      entry('d', '2026-11-24T12:00:00.000Z'),
-    ]);
+    writeShard(repo.root, '20261124T000000_one.jsonl', [entry('old', '2026-11-24T10:00:00.000Z')]);
     await consolidate({ cwd: repo.root });
-    writeShard(repo.root, '20261124T000001_two.jsonl', [
+    const [first] = batchFiles(repo.root);
+    const before = statSync(join(repo.root, first as string));
+    // A v1 partition of 600 MB on the same day (sparse: no disk), and a file git put there
+    // that is not even JSON: neither is read, neither blocks anything.
+    const partition = join(repo.root, 'logs', 'history', '2026-11-24.jsonl');
+    writeFileSync(partition, '');
+    truncateSync(partition, 600 * 1024 * 1024);
+    writeShard(repo.root, '20261124T000001_two.jsonl', [entry('new', '2026-11-24T11:00:00.000Z')]);
+
+    const result = await consolidate({ cwd: repo.root });
+
+    expect(result.entries).toBe(1);
+    const after = statSync(join(repo.root, first as string));
+    expect([after.ino, after.size, after.mtimeMs]).toEqual([
+      before.ino,
+      before.size,
+      before.mtimeMs,
+    ]);
+    expect(statSync(partition).size).toBe(600 * 1024 * 1024);
+    expect(batchFiles(repo.root)).toHaveLength(2);
+  });
+
+  it('drops a re-appended copy of an entry it already wrote, without reading the history', async () => {
+    repo = makeRepo();
+    const b = entry('b', '2026-11-24T10:00:00.000Z');
+    writeShard(repo.root, '20261124T000000_one.jsonl', [b, entry('d', '2026-11-24T12:00:00.000Z')]);
+    await consolidate({ cwd: repo.root });
+    // What a writer appends again when its shard was claimed between its write and its
+    // check (SPEC §4): the very same line, in a fresh shard.
+    writeShard(repo.root, '20261124T000000_one.jsonl', [
       entry('a', '2026-11-24T09:00:00.000Z'),
-      entry('b', '2026-11-24T10:00:00.000Z'), // a writer's re-append after a claim
+      b,
       entry('c', '2026-11-24T11:00:00.000Z'),
     ]);
+    // Even with the earlier batch gone from the worktree (a checkout of another branch).
+    rmSync(join(repo.root, 'logs', 'history'), { recursive: true });
 
     const result = await consolidate({ cwd: repo.root });
 
     expect(result).toMatchObject({ entries: 2, duplicates: 1 });
-    const entries = historyEntries(repo.root);
-    expect(entries.map((e) => e.id)).toEqual(['a', 'b', 'c', 'd']);
-    expect(isInSpecOrder(entries)).toBe(true);
+    expect(
+      historyEntries(repo.root)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c', 'd']);
   });
 
-  it('rewrites only the partitions that receive entries', async () => {
+  it('quarantines an id already consolidated with other content, on any day (not a second copy)', async () => {
     repo = makeRepo();
-    writeShard(repo.root, '20261124T000000_one.jsonl', [
-      entry('old', '2026-10-01T10:00:00.000Z'),
-      entry('new', '2026-11-24T10:00:00.000Z'),
-    ]);
+    writeShard(repo.root, '20261124T000000_one.jsonl', [entry('x', '2026-11-24T10:00:00.000Z')]);
     await consolidate({ cwd: repo.root });
-    const untouched = join(repo.root, 'logs', 'history', '2026-10-01.jsonl');
-    const before = statSync(untouched);
-    writeShard(repo.root, '20261124T000001_two.jsonl', [
-      entry('newer', '2026-11-24T11:00:00.000Z'),
+    writeShard(repo.root, '20261124T000000_one.jsonl', [
+      entry('x', '2026-11-25T10:00:00.000Z', { other: true }),
+      entry('y', '2026-11-26T10:00:00.000Z'),
+      entry('y', '2026-11-27T10:00:00.000Z', { other: true }),
     ]);
 
     const result = await consolidate({ cwd: repo.root });
 
-    expect(result.partitions).toEqual(['logs/history/2026-11-24.jsonl']);
-    const after = statSync(untouched);
-    expect(after.ino).toBe(before.ino);
-    expect(after.mtimeMs).toBe(before.mtimeMs);
+    expect(result.entries).toBe(1);
+    const ids = historyEntries(repo.root).map((e) => e.id);
+    expect(ids.sort()).toEqual(['x', 'y']);
+    const quarantined = walk(join(repo.root, 'logs', 'quarantine'))
+      .filter((file) => file.endsWith('.jsonl'))
+      .flatMap((file) => readFileSync(file, 'utf8').trim().split('\n'))
+      .map((line) => JSON.parse(line) as { line: number; problem: string });
+    expect(quarantined.map((record) => [record.line, record.problem])).toEqual([
+      [1, expect.stringMatching(/history already holds an entry with this id/)],
+      [3, expect.stringMatching(/same id and other content came first/)],
+    ]);
   });
 
   it('changes no byte and prints nothing on a second run with nothing new', async () => {
@@ -123,15 +179,14 @@ describe('consolidate', () => {
     const first = repo.cli(['consolidate']);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(
-      /^audit-hooks: consolidated 5 entries from 1 shard into logs\/history\/\d{4}-\d{2}-\d{2}\.jsonl\n$/,
+      /^audit-hooks: 5 entries from 1 session → logs\/history\/\d{4}-\d{2}-\d{2}\/\d{8}T\d{9}Z-[0-9a-f]{20}\.jsonl\n$/,
     );
     const snapshot = snapshotLogs(repo.root);
 
     const second = repo.cli(['consolidate']);
 
     expect(second.status).toBe(0);
-    expect(second.stdout).toBe('');
-    expect(second.stderr).toBe('');
+    expect(second.stdout + second.stderr).toBe('');
     expect(snapshotLogs(repo.root)).toBe(snapshot);
   });
 
@@ -143,7 +198,8 @@ describe('consolidate', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({
       shards: 1,
       entries: 1,
-      partitions: ['logs/history/2026-11-24.jsonl'],
+      sessions: ['s'],
+      batches: [expect.stringMatching(/^logs\/history\/2026-11-24\/\S+\.jsonl$/)],
       quarantined: [],
     });
   });
@@ -172,13 +228,19 @@ describe('consolidate', () => {
     const run = repo.cli(['consolidate']);
 
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('consolidated 1 entry from 1 shard');
+    expect(run.stdout).toContain('1 entry from 1 session');
     expect(run.stderr).toMatch(
       /^audit-hooks: warning: quarantined 6 lines that are not valid entries into logs\/quarantine\/\S+; inspect/,
     );
     expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['good']);
-    const quarantineFiles = walk(join(repo.root, 'logs', 'quarantine'));
+    const quarantineFiles = walk(join(repo.root, 'logs', 'quarantine')).filter((f) =>
+      f.endsWith('.jsonl'),
+    );
     expect(quarantineFiles).toHaveLength(1);
+    // The quarantine ignores itself in git, like logs/active.
+    expect(readFileSync(join(repo.root, 'logs', 'quarantine', '.gitignore'), 'utf8').trim()).toBe(
+      '*',
+    );
     const records = readFileSync(quarantineFiles[0] as string, 'utf8')
       .trim()
       .split('\n')
@@ -216,8 +278,8 @@ describe('consolidate', () => {
     );
     const result = await consolidate({ cwd: repo.root });
     expect(result).toMatchObject({ entries: 2, quarantined: [] });
-    const text = readFileSync(join(repo.root, 'logs', 'history', '2026-11-24.jsonl'), 'utf8');
-    expect(text).not.toMatch(/\r|\uFEFF/);
+    const [file] = batchFiles(repo.root);
+    expect(readFileSync(join(repo.root, file as string), 'utf8')).not.toMatch(/\r|\uFEFF/);
   });
 
   it('waits for a line still being written to a just-claimed shard instead of quarantining it', async () => {
@@ -239,49 +301,165 @@ describe('consolidate', () => {
     expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['first', 'second']);
   });
 
-  it('refuses to rewrite a partition it cannot read, and keeps the new entries pending', async () => {
+  it('cuts a large batch into parts, each named after its own bytes, none over the limit', async () => {
     repo = makeRepo();
-    const partition = join(repo.root, 'logs', 'history', '2026-11-24.jsonl');
-    mkdirSync(join(repo.root, 'logs', 'history'), { recursive: true });
-    const corrupt = `${JSON.stringify(entry('kept', '2026-11-24T09:00:00.000Z'))}\nhand-edited garbage\n`;
-    writeFileSync(partition, corrupt);
-    writeShard(repo.root, '20261124T000000_one.jsonl', [entry('new', '2026-11-24T10:00:00.000Z')]);
+    const lines = Array.from({ length: 200 }, (_, i) =>
+      entry(
+        `e${String(i).padStart(3, '0')}`,
+        `2026-11-24T10:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`,
+        { pad: 'x'.repeat(200) },
+      ),
+    );
+    writeShard(repo.root, '20261124T000000_big.jsonl', lines);
+
+    const result = await consolidate({ cwd: repo.root, maxBatchBytes: 4096 });
+
+    expect(result.entries).toBe(200);
+    const files = batchFiles(repo.root);
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files)
+      expect(statSync(join(repo.root, file)).size).toBeLessThanOrEqual(4096);
+    const all = historyEntries(repo.root);
+    expect(all).toHaveLength(200);
+    expect(isInSpecOrder(all)).toBe(true);
+  });
+
+  it('adopts what a killed run left behind (a set being filled, a run folder, v1 claims) exactly once', async () => {
+    repo = makeRepo();
+    const claimed = join(repo.root, 'logs', 'active', '.claimed');
+    // A claim that a run killed mid-claim left in its hidden folder.
+    mkdirSync(join(claimed, '.claiming-20261124T000000000Z-aaaaaaaaaa'), { recursive: true });
+    writeFileSync(
+      join(claimed, '.claiming-20261124T000000000Z-aaaaaaaaaa', '20261124T000000_a.jsonl'),
+      `${JSON.stringify(entry('a', '2026-11-24T10:00:00.000Z'))}\n`,
+    );
+    // A set whose run died before deciding (its half-written run folder stays unused).
+    mkdirSync(join(claimed, '20261124T000001000Z-bbbbbbbbbb', 'run-dead0000dead', 'history'), {
+      recursive: true,
+    });
+    writeFileSync(
+      join(claimed, '20261124T000001000Z-bbbbbbbbbb', '20261124T000000_b.jsonl'),
+      `${JSON.stringify(entry('b', '2026-11-24T11:00:00.000Z'))}\n`,
+    );
+    // v1 left its claims loose in .claimed/.
+    writeFileSync(
+      join(claimed, '20261124T000000_c~1-1-0.jsonl'),
+      `${JSON.stringify(entry('c', '2026-11-24T12:00:00.000Z'))}\n`,
+    );
+
+    const result = await consolidate({ cwd: repo.root });
+
+    expect(result.entries).toBe(3);
+    expect(
+      historyEntries(repo.root)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
+    const again = await consolidate({ cwd: repo.root });
+    expect(again.entries).toBe(0);
+    expect(historyEntries(repo.root)).toHaveLength(3);
+  });
+
+  it('skips one bad shard with a warning and consolidates the others (SPEC §5.5)', async () => {
+    repo = makeRepo();
+    writeShard(repo.root, '20261124T000000_good.jsonl', [
+      entry('good', '2026-11-24T10:00:00.000Z'),
+    ]);
+    const active = join(repo.root, 'logs', 'active');
+    execFileSync('mkfifo', [join(active, '20261124T000000_fifo.jsonl')]);
+    mkdirSync(join(active, '20261124T000000_folder.jsonl'));
+    // A name long enough that v1's claim name (name + suffix) could not exist.
+    writeShard(repo.root, `${'x'.repeat(240)}.jsonl`, [entry('long', '2026-11-24T10:00:01.000Z')]);
 
     const run = repo.cli(['consolidate']);
 
-    expect(run.status).toBe(1);
-    expect(run.stderr).toBe(
-      'audit-hooks: logs/history/2026-11-24.jsonl:2 is not a valid entry (not valid JSON (Unexpected token \'h\', "hand-edited garbage" is not valid JSON)); nothing was consolidated: run `audit-hooks verify --fix`, then consolidate again\n',
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(
+      /warning: logs\/active\/20261124T000000_fifo\.jsonl: not a regular file/,
     );
-    expect(readFileSync(partition, 'utf8')).toBe(corrupt);
-    expect(pendingEntries(repo.root).map((e) => e.id)).toEqual(['new']);
+    expect(run.stderr).toMatch(
+      /warning: logs\/active\/20261124T000000_folder\.jsonl: not a regular file/,
+    );
+    expect(
+      historyEntries(repo.root)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['good', 'long']);
+    expect(lstatSync(join(active, '20261124T000000_fifo.jsonl')).isFIFO()).toBe(true);
+  });
+
+  it('never follows a link under logs/: nothing outside the worktree is read, moved or written', async () => {
+    repo = makeRepo();
+    const outside = tempDir();
+    const precious = join(outside, 'session.jsonl');
+    const content = `${JSON.stringify(entry('outside', '2026-11-24T10:00:00.000Z'))}\n`;
+    writeFileSync(precious, content);
+    // A shard that is a link.
+    mkdirSync(join(repo.root, 'logs', 'active'), { recursive: true });
+    symlinkSync(precious, join(repo.root, 'logs', 'active', '20261124T000000_link.jsonl'));
+    writeShard(repo.root, '20261124T000000_one.jsonl', [entry('a', '2026-11-24T10:00:00.000Z')]);
+    await consolidate({ cwd: repo.root });
+    expect(readFileSync(precious, 'utf8')).toBe(content);
+    expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['a']);
+
+    // logs/history as a link (a branch can carry one): refused, the entries wait.
+    writeShard(repo.root, '20261124T000001_two.jsonl', [entry('b', '2026-11-24T11:00:00.000Z')]);
+    rmSync(join(repo.root, 'logs', 'history'), { recursive: true });
+    symlinkSync(outside, join(repo.root, 'logs', 'history'));
+    const hook = repo.cli(['hook', 'post-commit', '--mode', 'post-commit']);
+    expect(hook.status).toBe(0);
+    const run = repo.cli(['consolidate']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /^audit-hooks: logs\/history is a symbolic link or a file where audit-hooks keeps a folder/,
+    );
+    expect(readdirSync(outside)).toEqual(['session.jsonl']);
+
+    // logs/active as a link to another app's folder: its files are never claimed.
+    rmSync(join(repo.root, 'logs'), { recursive: true });
+    mkdirSync(join(repo.root, 'logs'));
+    symlinkSync(outside, join(repo.root, 'logs', 'active'));
+    const linked = repo.cli(['consolidate']);
+    expect(linked.status).toBe(1);
+    expect(linked.stderr).toMatch(/logs\/active is a symbolic link/);
+    expect(readFileSync(precious, 'utf8')).toBe(content);
+    expect(readdirSync(outside)).toEqual(['session.jsonl']);
+  });
+
+  it('never deletes a file of the user’s in logs/history, temp-looking or not', async () => {
+    repo = makeRepo();
+    mkdirSync(join(repo.root, 'logs', 'history'), { recursive: true });
+    const mine = ['review_history.jsonl.1', '2026-11-24.jsonl.1234', 'notes.md'];
+    for (const name of mine) writeFileSync(join(repo.root, 'logs', 'history', name), 'mine\n');
+    writeShard(repo.root, '20261124T000000_one.jsonl', [entry('a', '2026-11-24T10:00:00.000Z')]);
+    await consolidate({ cwd: repo.root });
+    for (const name of mine)
+      expect(readFileSync(join(repo.root, 'logs', 'history', name), 'utf8')).toBe('mine\n');
   });
 
   it('in hook mode warns, exits 0 and keeps the entries for the next run', async () => {
     repo = makeRepo();
-    // A directory where the partition should be: the rewrite must fail.
-    mkdirSync(join(repo.root, 'logs', 'history', '2026-11-24.jsonl'), { recursive: true });
     writeShard(repo.root, '20261124T000000_one.jsonl', [entry('a', '2026-11-24T10:00:00.000Z')]);
+    // A file where the day's folder should be: publishing must fail.
+    mkdirSync(join(repo.root, 'logs', 'history'), { recursive: true });
+    writeFileSync(join(repo.root, 'logs', 'history', '2026-11-24'), 'in the way');
 
-    const run = repo.cli(['consolidate', '--hook']);
-
+    const run = repo.cli(['hook', 'post-commit', '--mode', 'post-commit']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(
-      /^audit-hooks: warning: did not consolidate \(logs\/history\/2026-11-24\.jsonl is not a regular file; .*\); the entries stay in logs\/active for the next commit\n$/,
+
+    const hook = repo.cli(['consolidate', '--hook']);
+    expect(hook.status).toBe(0);
+    expect(hook.stdout).toBe('');
+    expect(hook.stderr).toMatch(
+      /^audit-hooks: warning: did not consolidate \(.*\); the entries stay in logs\/active for the next commit\n$/,
     );
     expect(pendingEntries(repo.root).map((e) => e.id)).toEqual(['a']);
-
-    const outsideHook = repo.cli(['consolidate']);
-    expect(outsideHook.status).toBe(1);
+    expect(repo.cli(['consolidate']).status).toBe(1);
 
     // Once the obstacle is gone, the next run finishes the job.
-    await import('node:fs').then((fs) =>
-      fs.rmSync(join(repo.root, 'logs', 'history', '2026-11-24.jsonl'), { recursive: true }),
-    );
+    rmSync(join(repo.root, 'logs', 'history', '2026-11-24'));
     expect(repo.cli(['consolidate', '--hook']).status).toBe(0);
     expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['a']);
-    expect(pendingEntries(repo.root)).toEqual([]);
   });
 
   it('in hook mode leaves the worktree untouched while a merge is in progress', () => {
@@ -299,13 +477,18 @@ describe('consolidate', () => {
     writeShard(repo.root, '20261124T000000_one.jsonl', [entry('a', '2026-11-24T10:00:00.000Z')]);
     const snapshot = snapshotLogs(repo.root);
 
-    const run = repo.cli(['consolidate', '--hook']);
-
-    expect(run.status).toBe(0);
-    expect(run.stdout + run.stderr).toBe('');
+    for (const args of [
+      ['consolidate', '--hook'],
+      ['hook', 'pre-commit'],
+      ['hook', 'post-commit'],
+    ]) {
+      const run = repo.cli(args);
+      expect(run.status).toBe(0);
+      expect(run.stdout + run.stderr).toBe('');
+    }
     expect(snapshotLogs(repo.root)).toBe(snapshot);
     repo.git('merge', '--abort');
-    expect(repo.cli(['consolidate', '--hook']).stdout).toContain('consolidated 1 entry');
+    expect(repo.cli(['consolidate', '--hook']).stdout).toContain('1 entry from 1 session');
   });
 
   it('in hook mode skips a rebase in a linked worktree too', () => {
@@ -322,21 +505,6 @@ describe('consolidate', () => {
     expect(run.status).toBe(0);
     expect(existsSync(join(worktree, 'logs', 'history'))).toBe(false);
     expect(pendingEntries(worktree).map((e) => e.id)).toEqual(['a']);
-  });
-
-  it('never follows a symlink in logs/active', async () => {
-    repo = makeRepo();
-    const outside = join(tempDir(), 'precious.jsonl');
-    const content = `${JSON.stringify(entry('outside', '2026-11-24T10:00:00.000Z'))}\n`;
-    writeFileSync(outside, content);
-    mkdirSync(join(repo.root, 'logs', 'active'), { recursive: true });
-    symlinkSync(outside, join(repo.root, 'logs', 'active', '20261124T000000_link.jsonl'));
-    writeShard(repo.root, '20261124T000000_one.jsonl', [entry('a', '2026-11-24T10:00:00.000Z')]);
-
-    await consolidate({ cwd: repo.root });
-
-    expect(readFileSync(outside, 'utf8')).toBe(content);
-    expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['a']);
   });
 
   it('outside a git repository fails with a clear line', () => {
