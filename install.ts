@@ -26,7 +26,7 @@ import {
 } from './src/install/lefthook.js';
 import { planMigration } from './src/install/migrate-v1.js';
 import { MANAGERS, type Manager, type Plan } from './src/install/plan.js';
-import { label, type Repo, readRepo } from './src/install/repo.js';
+import { gitHookDirs, label, type Repo, readRepo } from './src/install/repo.js';
 import * as messages from './src/messages.js';
 
 export type { Action } from './src/install/actions.js';
@@ -87,7 +87,9 @@ function installedMode(repo: Repo): Mode | undefined {
   const commands = [
     lefthookMode(repo.root),
     readTextIfExists(join(repo.root, '.husky', 'post-commit')),
-    readTextIfExists(join(repo.hooksDir, 'post-commit')),
+    // husky in a worktree whose branch has no line of ours: the runner install wrote.
+    readTextIfExists(join(repo.root, '.husky', '_', 'post-commit')),
+    ...gitHookDirs(repo).map((dir) => readTextIfExists(join(dir, 'post-commit'))),
   ];
   for (const command of commands) {
     if (command === undefined) continue;

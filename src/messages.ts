@@ -100,6 +100,9 @@ export const batchNameTaken = (path: string) =>
 export const configUnparseable = (file: string, where: string, problem: string) =>
   `cannot parse ${file}${where === '' ? '' : `:${where}`} (${problem}); fix it and run install again (nothing was changed)`;
 
+export const otherConfigUnparseable =
+  'cannot be parsed, so lefthook fails in this worktree until its branch fixes it (the audit-hooks jobs are in its lefthook-local.yml)';
+
 export const configCannotEdit = (file: string, hook: string, snippet: string) =>
   `cannot edit the ${hook} hook in ${file} without changing the rest of it: add ${snippet} by hand`;
 

@@ -74,16 +74,29 @@ function configIn(worktree: string, names: readonly string[]): string | undefine
     .find((file) => readTextIfExists(file) !== undefined);
 }
 
-/** The mode the current worktree's lefthook config runs, if it has our post-commit job. */
+/**
+ * The command of our post-commit job in `worktree`, if it has one: from its local config
+ * first (lefthook lets it override lefthook.yml), else from lefthook.yml.
+ */
 export function lefthookMode(worktree: string): string | undefined {
-  const file = configIn(worktree, LEFTHOOK_FILES);
-  const text = file === undefined ? undefined : readTextIfExists(file);
-  if (text === undefined) return undefined;
-  try {
-    return jobRun(text, 'post-commit', JOB_NAME, file);
-  } catch {
-    return undefined;
+  for (const names of [LOCAL_FILES, LEFTHOOK_FILES]) {
+    const file = configIn(worktree, names);
+    const text = file === undefined ? undefined : readTextIfExists(file);
+    if (file === undefined || text === undefined) continue;
+    const run = safeRun(text, { hook: 'post-commit', name: JOB_NAME, run: '' });
+    if (run !== undefined) return run;
   }
+  return undefined;
+}
+
+/** True when `text` has a job of ours under a commit hook (any mode, v1's too). */
+function hasStepJobs(text: string | undefined): boolean {
+  return (
+    text !== undefined &&
+    ['pre-commit', 'post-commit'].some(
+      (hook) => safeRun(text, { hook, name: JOB_NAME, run: '' }) !== undefined,
+    )
+  );
 }
 
 export function planLefthookInstall(plan: Plan): void {
@@ -96,30 +109,41 @@ export function planLefthookInstall(plan: Plan): void {
   const file = configIn(repo.root, LEFTHOOK_FILES) ?? join(repo.root, 'lefthook.yml');
   const text = readTextIfExists(file);
   const name = label(repo, file);
-  let next = text === undefined ? renderLefthookTemplate(plan.mode) : text;
-  for (const job of jobs) next = setJob(next, job, name);
-  // v1 kept logs/active alive with a post-checkout job; the folders look after themselves now.
-  if (jobRun(next, 'post-checkout', JOB_NAME, name) === V1_CHECKOUT_COMMAND) {
-    next = removeJob(next, { hook: 'post-checkout', name: JOB_NAME, run: '' }, name);
-  }
-  if (next !== text) {
-    plan.actions.push({
-      kind: 'write',
-      path: file,
-      content: next,
-      summary: plan.say(
-        file,
-        text === undefined ? 'create with the audit-hooks jobs' : 'set the audit-hooks jobs',
-      ),
-    });
+  // An install run from another worktree put the jobs into this one's local config: they
+  // stay there (a second run changes nothing), and this branch gets them by merging.
+  const ownLocal = configIn(repo.root, LOCAL_FILES);
+  const committedHere =
+    hasStepJobs(text) ||
+    !hasStepJobs(ownLocal === undefined ? undefined : readTextIfExists(ownLocal));
+  if (committedHere) {
+    let next = text === undefined ? renderLefthookTemplate(plan.mode) : text;
+    for (const job of jobs) next = setJob(next, job, name);
+    // v1 kept logs/active alive with a post-checkout job; the folders look after themselves now.
+    if (jobRun(next, 'post-checkout', JOB_NAME, name) === V1_CHECKOUT_COMMAND) {
+      next = removeJob(next, { hook: 'post-checkout', name: JOB_NAME, run: '' }, name);
+    }
+    if (next !== text) {
+      plan.actions.push({
+        kind: 'write',
+        path: file,
+        content: next,
+        summary: plan.say(
+          file,
+          text === undefined ? 'create with the audit-hooks jobs' : 'set the audit-hooks jobs',
+        ),
+      });
+    }
   }
 
   let excludeNeeded = false;
   for (const worktree of repo.worktrees) {
-    if (worktree === repo.root) continue;
+    if (worktree === repo.root && committedHere) continue;
     const committed = configIn(worktree, LEFTHOOK_FILES);
     const committedText = committed === undefined ? '' : (readTextIfExists(committed) ?? '');
     const missing = jobs.some((job) => safeRun(committedText, job) !== job.run);
+    // That branch's own file is not install's to fix; lefthook fails there until it is.
+    if (committed !== undefined && !parses(committedText))
+      plan.notes.push(plan.say(committed, messages.otherConfigUnparseable));
     const local = configIn(worktree, LOCAL_FILES) ?? join(worktree, 'lefthook-local.yml');
     const localText = readTextIfExists(local);
     let localNext: string;
@@ -154,6 +178,15 @@ export function planLefthookInstall(plan: Plan): void {
       cwd: repo.root,
       summary: `lefthook install: install the git hooks into ${label(repo, repo.hooksDir)}${foreign.map((hook) => `; the existing ${hook} hook keeps running, as ${hook}.old`).join('')}`,
     });
+  }
+}
+
+function parses(text: string): boolean {
+  try {
+    jobRun(text, 'post-commit', JOB_NAME);
+    return true;
+  } catch {
+    return false;
   }
 }
 
