@@ -45,13 +45,15 @@ const OUR_LINES = [
 /** husky 9's runner stub for a hook, as `husky` writes it. */
 const STOCK_STUB = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"';
 
+// Runs the branch's own hook, then our step unless the branch has that very line (a v1
+// line, a comment or the other mode's line are not it).
 function wrapper(hook: StepHook, command: string): string {
   return [
     '#!/usr/bin/env sh',
     `# Written by \`audit-hooks install\` for this worktree, whose branch has no audit-hooks line in`,
     `# .husky/${hook} yet (husky writes this file anew on its next install).`,
     '( . "$(dirname "$0")/h" ) || exit $?',
-    `if ! grep -qsF 'audit-hooks' .husky/${hook}; then ${command}; fi`,
+    `if ! grep -qsxF -- '${command.replaceAll("'", "'\\''")}' .husky/${hook}; then ${command}; fi`,
     '',
   ].join('\n');
 }
@@ -80,8 +82,9 @@ export function planHuskyInstall(plan: Plan): void {
     removeLines(text ?? '', OUR_LINES),
   );
   for (const worktree of repo.worktrees) {
-    if (worktree === repo.root) continue;
+    // This worktree too, when install runs in a linked one that has no runner yet.
     copyHuskyRuntime(plan, worktree);
+    if (worktree === repo.root) continue;
     for (const hook of STEP_HOOKS) {
       const own = readTextIfExists(join(worktree, '.husky', hook)) ?? '';
       const runner = join(worktree, '.husky', '_', hook);
@@ -137,6 +140,7 @@ function runtimeFile(plan: Plan, hook: string): string | undefined {
 // husky's hooks path is relative (.husky/_), so in a linked worktree its hooks run only
 // once that folder exists there. It is generated and gitignored: copy the main one's.
 function copyHuskyRuntime(plan: Plan, worktree: string): void {
+  if (worktree === plan.repo.main) return;
   const source = join(plan.repo.main, '.husky', '_');
   const target = join(worktree, '.husky', '_');
   if (readTextIfExists(join(target, 'h')) !== undefined) return;
