@@ -67,24 +67,38 @@ function withOurLine(text: string | undefined, hook: StepHook, mode: Mode): stri
   return ensureLines(removeLines(current, OUR_LINES), [line], comment);
 }
 
+/** True when `text` holds a line audit-hooks put into a husky hook (any mode, v1's too). */
+function hasOurLine(text: string | undefined): boolean {
+  return (text ?? '').split(/\r?\n/).some((line) => OUR_LINES.includes(line.trim()));
+}
+
 export function planHuskyInstall(plan: Plan): void {
   const { repo, mode } = plan;
-  for (const hook of STEP_HOOKS) {
-    editLines(
-      plan.actions,
-      plan.say,
-      join(repo.root, '.husky', hook),
-      (text) => withOurLine(text, hook, mode),
-      0o755,
+  // An install run from another worktree left this one's steps in its runner: they stay
+  // there (a second run changes nothing), and this branch gets the lines by merging.
+  const committedHere =
+    STEP_HOOKS.some((hook) => hasOurLine(readTextIfExists(join(repo.root, '.husky', hook)))) ||
+    !STEP_HOOKS.some((hook) =>
+      readTextIfExists(join(repo.root, '.husky', '_', hook))?.includes('audit-hooks install'),
+    );
+  if (committedHere) {
+    for (const hook of STEP_HOOKS) {
+      editLines(
+        plan.actions,
+        plan.say,
+        join(repo.root, '.husky', hook),
+        (text) => withOurLine(text, hook, mode),
+        0o755,
+      );
+    }
+    editLines(plan.actions, plan.say, join(repo.root, '.husky', 'post-checkout'), (text) =>
+      removeLines(text ?? '', OUR_LINES),
     );
   }
-  editLines(plan.actions, plan.say, join(repo.root, '.husky', 'post-checkout'), (text) =>
-    removeLines(text ?? '', OUR_LINES),
-  );
   for (const worktree of repo.worktrees) {
     // This worktree too, when install runs in a linked one that has no runner yet.
     copyHuskyRuntime(plan, worktree);
-    if (worktree === repo.root) continue;
+    if (worktree === repo.root && committedHere) continue;
     for (const hook of STEP_HOOKS) {
       const own = readTextIfExists(join(worktree, '.husky', hook)) ?? '';
       const runner = join(worktree, '.husky', '_', hook);
