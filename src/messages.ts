@@ -117,6 +117,9 @@ export const ignoredCannotFix = (rule: IgnoreRule) =>
 export const ignoredUnignored = (rule: IgnoreRule, rules: readonly string[]) =>
   `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern}): the root .gitignore gets ${rules.join(' ')} so that the batch files can be committed`;
 
+export const ignoredElsewhere = (worktree: string, rule: IgnoreRule) =>
+  `${worktree}: logs/history is ignored there by ${rule.source}:${rule.line} (${rule.pattern}) until its branch has the new .gitignore rules: its trail is written after each commit but git add leaves it out until then (merge them in, or git add -f logs/history)`;
+
 export const unknownManager = (name: string) =>
   `unknown hook manager \`${name}\`: use --manager lefthook, husky or git`;
 
