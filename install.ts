@@ -19,6 +19,7 @@ import {
 } from './src/install/ignore-rules.js';
 import { modeOfCommand } from './src/install/launcher.js';
 import {
+  isOurGitHook,
   LEFTHOOK_FILES,
   lefthookMode,
   planLefthookInstall,
@@ -69,6 +70,11 @@ function detectManager(
   if (repo.hooksPath?.includes('.husky')) {
     return { manager: 'husky', reason: `core.hooksPath is ${repo.hooksPath}` };
   }
+  // Plain git hooks stay plain git hooks: lefthook would move them aside as <hook>.old.
+  const ours = ['pre-commit', 'post-commit'].flatMap((hook) =>
+    gitHookDirs(repo).filter((dir) => isOurGitHook(readTextIfExists(join(dir, hook)))),
+  );
+  if (ours.length > 0) return { manager: 'git', reason: 'as installed' };
   if (repo.worktrees.some((worktree) => existsSync(join(worktree, '.husky')))) {
     return { manager: 'husky', reason: 'the repository has a .husky/ folder' };
   }
