@@ -21,6 +21,7 @@ import {
   V1_CONSOLIDATE_COMMAND,
 } from './launcher.js';
 import { ensureLines, removeLines } from './line-file.js';
+import { planUncommittedUndo } from './migrate-v1.js';
 import type { Plan } from './plan.js';
 
 const COMMENT: Record<StepHook, string> = {
@@ -41,6 +42,10 @@ const OUR_LINES = [
   V1_CONSOLIDATE_COMMAND,
   V1_CHECKOUT_COMMAND,
 ];
+
+function withoutV1(text: string): string {
+  return removeLines(text, [V1_CONSOLIDATE_COMMAND, V1_CHECKOUT_COMMAND]);
+}
 
 /** husky 9's runner stub for a hook, as `husky` writes it. */
 const STOCK_STUB = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"';
@@ -99,8 +104,11 @@ export function planHuskyInstall(plan: Plan): void {
     // This worktree too, when install runs in a linked one that has no runner yet.
     copyHuskyRuntime(plan, worktree);
     if (worktree === repo.root && committedHere) continue;
+    // v1's lines, where that branch never committed them, go (git would not merge over them).
+    planUncommittedUndo(plan, worktree, join(worktree, '.husky', 'post-checkout'), withoutV1);
     for (const hook of STEP_HOOKS) {
-      const own = readTextIfExists(join(worktree, '.husky', hook)) ?? '';
+      const own =
+        planUncommittedUndo(plan, worktree, join(worktree, '.husky', hook), withoutV1) ?? '';
       const runner = join(worktree, '.husky', '_', hook);
       const current = readTextIfExists(runner) ?? runtimeFile(plan, hook);
       const next = own.includes(STEP_COMMANDS[mode][hook])
@@ -131,6 +139,11 @@ export function planHuskyUninstall(plan: Plan): void {
     );
   }
   for (const worktree of repo.worktrees) {
+    if (worktree !== repo.root) {
+      // Another worktree's hooks are its branch's, but v1 wrote its lines there too.
+      for (const hook of [...STEP_HOOKS, 'post-checkout'])
+        planUncommittedUndo(plan, worktree, join(worktree, '.husky', hook), withoutV1);
+    }
     for (const hook of STEP_HOOKS) {
       const runner = join(worktree, '.husky', '_', hook);
       const text = readTextIfExists(runner);

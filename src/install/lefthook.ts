@@ -11,9 +11,15 @@ import { AuditHooksError } from '../errors.js';
 import { listNames, readTextIfExists } from '../files.js';
 import { gitMaybe } from '../git/git.js';
 import * as messages from '../messages.js';
-import { STEP_COMMANDS, STEP_HOOKS, V1_CHECKOUT_COMMAND } from './launcher.js';
+import {
+  STEP_COMMANDS,
+  STEP_HOOKS,
+  V1_CHECKOUT_COMMAND,
+  V1_CONSOLIDATE_COMMAND,
+} from './launcher.js';
 import { jobRun, type LefthookJob, removeJob, setJob } from './lefthook-config.js';
 import { ensureLines, removeLines } from './line-file.js';
+import { planUncommittedUndo } from './migrate-v1.js';
 import { JOB_NAME, type Plan } from './plan.js';
 import { label } from './repo.js';
 import { renderLefthookTemplate } from './templates.js';
@@ -28,6 +34,12 @@ const LOCAL_FILES = [
 const LOCAL_HEADER =
   '# Written by `audit-hooks install`: this worktree’s branch predates the audit-hooks jobs in\n' +
   '# lefthook.yml, so they are here, locally (lefthook merges this file into lefthook.yml).\n';
+// The lefthook.yml v1 created where there was none: its header, then its two jobs.
+const V1_HEADER =
+  '# Git hooks, run by lefthook (https://lefthook.dev/configuration/).\n' +
+  '# Written by `audit-hooks install`: after each commit, audit-hooks consolidates the\n' +
+  '# session shards in logs/active/ into logs/history/. Add your own hooks below.\n';
+const V1_TEMPLATE = `${V1_HEADER}post-commit:\n  jobs:\n    - name: ${JOB_NAME}\n      run: '${V1_CONSOLIDATE_COMMAND}'\npost-checkout:\n  jobs:\n    - name: ${JOB_NAME}\n      run: '${V1_CHECKOUT_COMMAND}'\n`;
 const EXCLUDE_LINES = ['/lefthook-local.yml'];
 const EXCLUDE_COMMENT = 'lefthook-local.yml holds the audit-hooks jobs in older worktrees';
 // Hooks whose previous (foreign) hook `lefthook install` renames to <hook>.old.
@@ -116,7 +128,9 @@ export function planLefthookInstall(plan: Plan): void {
     hasStepJobs(text) ||
     !hasStepJobs(ownLocal === undefined ? undefined : readTextIfExists(ownLocal));
   if (committedHere) {
-    let next = text === undefined ? renderLefthookTemplate(plan.mode) : text;
+    // A lefthook.yml v1 created and nobody changed becomes the one v2 creates.
+    let next =
+      text === undefined || text === V1_TEMPLATE ? renderLefthookTemplate(plan.mode) : text;
     for (const job of jobs) next = setJob(next, job, name);
     // v1 kept logs/active alive with a post-checkout job; the folders look after themselves now.
     if (jobRun(next, 'post-checkout', JOB_NAME, name) === V1_CHECKOUT_COMMAND) {
@@ -139,7 +153,11 @@ export function planLefthookInstall(plan: Plan): void {
   for (const worktree of repo.worktrees) {
     if (worktree === repo.root && committedHere) continue;
     const committed = configIn(worktree, LEFTHOOK_FILES);
-    const committedText = committed === undefined ? '' : (readTextIfExists(committed) ?? '');
+    // v1's jobs, where that branch never committed them, go (git would not merge over them).
+    const committedText =
+      committed === undefined
+        ? ''
+        : (planUncommittedUndo(plan, worktree, committed, withoutV1Jobs) ?? '');
     const missing = jobs.some((job) => safeRun(committedText, job) !== job.run);
     // That branch's own file is not install's to fix; lefthook fails there until it is.
     if (committed !== undefined && !parses(committedText))
@@ -198,6 +216,23 @@ function safeRun(text: string, job: LefthookJob): string | undefined {
   }
 }
 
+/** `text` without the two jobs v1 added (nothing but its header left: nothing at all). */
+function withoutV1Jobs(text: string): string {
+  try {
+    let next = text;
+    for (const [hook, run] of [
+      ['post-commit', V1_CONSOLIDATE_COMMAND],
+      ['post-checkout', V1_CHECKOUT_COMMAND],
+    ] as const) {
+      if (jobRun(next, hook, JOB_NAME) === run)
+        next = removeJob(next, { hook, name: JOB_NAME, run: '' });
+    }
+    return next === V1_HEADER ? '' : next;
+  } catch {
+    return text; // a file that does not parse is its branch's to fix (said elsewhere)
+  }
+}
+
 /** Every job audit-hooks ever added (both modes, v1's, the chain jobs). */
 function withoutOurJobs(text: string, file: string): string {
   let next = text;
@@ -250,16 +285,23 @@ export function planLefthookUninstall(plan: Plan): void {
   const { repo } = plan;
   let remaining: string | undefined;
   for (const worktree of repo.worktrees) {
+    // Another worktree's lefthook.yml is its branch's, but v1 wrote its jobs there too.
+    if (worktree !== repo.root) {
+      const committed = configIn(worktree, LEFTHOOK_FILES);
+      if (committed !== undefined) planUncommittedUndo(plan, worktree, committed, withoutV1Jobs);
+    }
     const names = worktree === repo.root ? [...LEFTHOOK_FILES, ...LOCAL_FILES] : LOCAL_FILES;
     for (const name of names) {
       const file = join(worktree, name);
       const text = readTextIfExists(file);
       if (text === undefined) continue;
       let next = withoutOurJobs(text, label(repo, file));
-      const created = (['in-commit', 'post-commit'] as const).some((mode) => {
-        const template = renderLefthookTemplate(mode);
-        return text === template || next === withoutOurJobs(template, name);
-      });
+      const created =
+        next === V1_HEADER ||
+        (['in-commit', 'post-commit'] as const).some((mode) => {
+          const template = renderLefthookTemplate(mode);
+          return text === template || next === withoutOurJobs(template, name);
+        });
       if (created) next = '';
       if (worktree === repo.root && next !== '' && LEFTHOOK_FILES.includes(name)) remaining = next;
       pushEdit(plan, file, text, next, 'remove the audit-hooks jobs');
