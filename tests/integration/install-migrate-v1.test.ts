@@ -73,7 +73,14 @@ for (const manager of MANAGERS) {
     it('every worktree consolidates into batch files on its next commit, and merges main', () => {
       const { r } = v1Repo(manager);
       const [main, wt1, wt2] = r.worktrees as [string, string, string];
+      // The dry run writes nothing (git config included), and is what the real run does.
+      const before = snapshot(r);
+      const dry = ok(r.install(['install', '--dry-run']));
+      expect(snapshotDiff(before, snapshot(r))).toEqual([]);
+      expect(r.git('config', 'merge.audit-hooks.driver')).toMatch(/merge-driver/);
       const result = ok(r.install());
+      const planned = (out: string) => out.split('\n').filter((line) => line.startsWith('  '));
+      expect(planned(result.stdout)).toEqual(planned(dry.stdout));
       expect(result.stdout).toMatch(new RegExp(`installing with ${manager} `));
       for (const line of [
         '.gitignore: delete (only the audit-hooks lines were left)',

@@ -16,6 +16,7 @@ import {
   committedEvents,
   gitIn,
   gitStatus,
+  hookEnv,
   hookTrace,
   installedRepo,
   linkBin,
@@ -204,6 +205,11 @@ describe('install with lefthook', () => {
         '~ wt2/lefthook-local.yml',
       ]),
     );
+    const installedSnapshot = snapshot(r);
+    const dry = ok(r.install(['uninstall', '--dry-run']));
+    expect(dry.stdout).toMatch(/^audit-hooks: would uninstall\n/);
+    expect(dry.stdout).toMatch(/dry run: \d+ changes planned, nothing written\n$/);
+    expect(snapshotDiff(installedSnapshot, snapshot(r))).toEqual([]);
     const result = ok(r.install(['uninstall']));
     expect(result.stdout).toMatch(/uninstalled from 3 worktrees/);
     expect(snapshotDiff(before, snapshot(r, LEFTHOOK_CACHE))).toEqual([]);
@@ -406,6 +412,22 @@ pre-push:
       expect(committedEvents(worktree)).toEqual([worktree]);
     }
     expect(ok(r.install()).stdout).toMatch(/already installed in 2 worktrees; nothing changed/);
+  });
+
+  it('run from inside a hook (GIT_DIR and GIT_INDEX_FILE set), it sets up the whole repository', () => {
+    const r = makeWorktreeRepo({ linked: 1 });
+    const [main, wt1] = r.worktrees as [string, string];
+    const gitDir = join(main, '.git', 'worktrees', 'wt1');
+    const result = runCli(['install'], {
+      cwd: wt1,
+      env: { ...hookEnv(), GIT_DIR: gitDir, GIT_INDEX_FILE: join(gitDir, 'index') },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(jobNames(readIf(wt1, 'lefthook.yml'), 'pre-commit')).toEqual(['audit-hooks']);
+    expect(jobNames(readIf(main, 'lefthook-local.yml'), 'pre-commit')).toEqual(['audit-hooks']);
+    expect(readIf(main, '.git/hooks/pre-commit')).toMatch(/call_lefthook/);
+    expect(ok(r.install(['install'], wt1)).stdout).toMatch(/nothing changed\n$/);
   });
 
   it('`--manager lefthook` where core.hooksPath is set: one clear error, nothing written', () => {
