@@ -120,6 +120,9 @@ export const ignoredUnignored = (rule: IgnoreRule, rules: readonly string[]) =>
 export const ignoredElsewhere = (worktree: string, rule: IgnoreRule) =>
   `${worktree}: logs/history is ignored there by ${rule.source}:${rule.line} (${rule.pattern}) until its branch has the new .gitignore rules: its trail is written after each commit but git add leaves it out until then (merge them in, or git add -f logs/history)`;
 
+export const hooksFolderNotCommitted = (worktree: string, folder: string) =>
+  `${worktree}: its hooks run the audit-hooks steps now, but git will not merge a branch that commits ${folder}/ over these uncommitted copies: commit them there too, or first take them back (git checkout -- ${folder} && git clean -fq -- ${folder})`;
+
 export const unknownManager = (name: string) =>
   `unknown hook manager \`${name}\`: use --manager lefthook, husky or git`;
 
