@@ -189,11 +189,17 @@ export function planLefthookInstall(plan: Plan): void {
   );
   if (!installed) {
     const foreign = STEP_HOOKS.filter((hook) => chains.some((job) => job.hook === hook));
+    // `lefthook install` writes a sample lefthook.yml where it finds none (an untracked file
+    // that would block merging main): run it where there is one, ours or the branch's.
+    const cwd = committedHere
+      ? repo.root
+      : (repo.worktrees.find((worktree) => configIn(worktree, LEFTHOOK_FILES) !== undefined) ??
+        repo.root);
     plan.actions.push({
       kind: 'run',
       file: process.execPath,
       args: [lefthookBin(), 'install'],
-      cwd: repo.root,
+      cwd,
       summary: `lefthook install: install the git hooks into ${label(repo, repo.hooksDir)}${foreign.map((hook) => `; the existing ${hook} hook keeps running, as ${hook}.old`).join('')}`,
     });
   }

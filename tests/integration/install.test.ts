@@ -6,7 +6,7 @@
 // built CLI and the real lefthook binary (its hooks find it by the path `lefthook install`
 // bakes in).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -412,6 +412,18 @@ pre-push:
       expect(committedEvents(worktree)).toEqual([worktree]);
     }
     expect(ok(r.install()).stdout).toMatch(/already installed in 2 worktrees; nothing changed/);
+  });
+
+  it('puts lefthook’s hooks back from a worktree without lefthook.yml, and writes none there', () => {
+    const r = makeWorktreeRepo({ linked: 1 });
+    const wt1 = r.worktrees[1] as string;
+    ok(r.install());
+    for (const hook of ['pre-commit', 'post-commit']) rmSync(join(r.root, '.git', 'hooks', hook));
+    const result = ok(r.install(['install'], wt1));
+    expect(result.stdout).toMatch(/lefthook install: install the git hooks/);
+    expect(readIf(r.root, '.git/hooks/pre-commit')).toMatch(/call_lefthook/);
+    expect(readIf(wt1, 'lefthook.yml')).toBeUndefined();
+    expect(gitStatus(wt1)).toBe('');
   });
 
   it('run from inside a hook (GIT_DIR and GIT_INDEX_FILE set), it sets up the whole repository', () => {
