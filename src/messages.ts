@@ -334,7 +334,7 @@ export const statusIgnored = (
   rule: { source: string; line: string; pattern: string },
   mode: string,
 ) =>
-  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern})${mode === 'in-commit' ? ': fine, the pre-commit step stages batch files with git add -f' : ': the trail will not be committed; run install again to add un-ignore rules'}`;
+  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern})${mode === 'in-commit' ? ': fine, the pre-commit step stages batch files with git add -f' : ': git add leaves the trail out of commits until this branch’s root .gitignore un-ignores it (merge the branch where install added the rules, or run install here)'}`;
 
 export const shardsSummary = (shards: number, entries: number) =>
   shards === 0

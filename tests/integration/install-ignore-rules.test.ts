@@ -202,10 +202,13 @@ describe('post-commit mode: the narrowest un-ignore rules, or a refusal', () => 
     expect(result.stdout).toMatch(
       /wt1: logs\/history is ignored there by \.gitignore:2 \(logs\) until its branch has the new \.gitignore rules/,
     );
+    const linked = r.worktrees[1] as string;
+    expect(ok(runCli(['status'], { cwd: linked })).stdout).toMatch(
+      /logs\/history is ignored by \.gitignore:2 \(logs\): git add leaves the trail out of commits until this branch’s root \.gitignore un-ignores it \(merge the branch where install added the rules/,
+    );
     // Merged, the branch has them, and its trail is committed with its next commit.
     gitIn(r.root, ['add', '.gitignore', 'lefthook.yml']);
     gitIn(r.root, ['commit', '-q', '-m', 'Set up audit-hooks']);
-    const linked = r.worktrees[1] as string;
     gitIn(linked, ['merge', '-q', 'main']);
     logEntry(linked, 'agent', { event: 'linked' });
     commitChange(linked, 'work');
