@@ -26,6 +26,7 @@ import { detectRepoRoot } from '../writer/index.js';
 import { decideBatch } from './batch.js';
 import { adoptLooseClaims, claimShards, pendingShards, type SkipHandler } from './claim.js';
 import { type ClaimSet, listClaimSets } from './claim-sets.js';
+import type { EntryLine } from './entry-line.js';
 import { loadLedger } from './ledger.js';
 import { acquireLock, type Lock } from './lock.js';
 import { ACTIVE, CLAIMED, LOCK, VERIFIED_MARKER } from './paths.js';
@@ -155,9 +156,13 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     if (step === 'pre-commit' && !indexHasChanges(root, env))
       return { ...result, skipped: 'nothing to commit' };
 
+    // Secrets never cross into git (§12): a bad configuration stops the run before any
+    // shard is claimed.
+    const redact = await loadRedactor(root);
     claimShards(root, onSkip);
     const sets = listClaimSets(root);
     await decideAll(root, sets, result, {
+      redact,
       onSkip,
       settleMs: options.settleMs ?? 250,
       maxBatchBytes: options.maxBatchBytes ?? MAX_BATCH_BYTES,
@@ -194,16 +199,13 @@ async function decideAll(
   sets: ClaimSet[],
   result: ConsolidateResult,
   options: {
+    redact: (record: EntryLine) => EntryLine;
     onSkip: SkipHandler;
     settleMs: number;
     maxBatchBytes: number;
     commit: string | undefined;
   },
 ): Promise<void> {
-  if (sets.every((set) => set.manifest !== undefined)) return;
-  // Secrets never cross into git (§12); a bad configuration stops us before any batch.
-  const { worktreeRedactor } = await import('../redact/redactor.js');
-  const redact = worktreeRedactor(root);
   const sessions = new Set<string>();
   for (const [index, set] of sets.entries()) {
     if (set.manifest !== undefined) continue;
@@ -211,7 +213,7 @@ async function decideAll(
     const ledger = loadLedger(root, sets.slice(0, index));
     const manifest = await decideBatch(root, set, {
       settleMs: options.settleMs,
-      redact,
+      redact: options.redact,
       commit: options.commit,
       ledger,
       maxBatchBytes: options.maxBatchBytes,
@@ -228,6 +230,12 @@ async function decideAll(
       result.quarantined.push({ file: file.path, lines: file.lines });
   }
   result.sessions = [...sessions].sort();
+}
+
+// Loaded only when there is something to redact: the idle commit step never pays for it.
+async function loadRedactor(root: string): Promise<(record: EntryLine) => EntryLine> {
+  const { worktreeRedactor } = await import('../redact/redactor.js');
+  return worktreeRedactor(root);
 }
 
 async function tryLock(

@@ -66,7 +66,8 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const root = detectRepoRoot(options.cwd ?? process.cwd());
   // Secrets are findings too, and --fix redacts them like consolidation would (§12).
   const rules = loadRedactionRules(root);
-  if (!options.fix) return check(root, rules);
+  const first = check(root, rules);
+  if (!options.fix || first.findings.length === 0) return first;
   ensureSelfIgnoringFolder(root, ACTIVE);
   const lock = await acquireLock(join(root, LOCK));
   try {
@@ -199,7 +200,14 @@ function checkFile(
       else {
         const firstFile = files[first.file] as HistoryFile;
         const at = `${firstFile.file}:${first.line}`;
-        if (bytesAt(firstFile.path, first.offset, first.length).equals(bytes)) {
+        if (first.file === index) {
+          // Within one file: a v1 partition that --fix can repair, or an edited batch.
+          result.findings.push({
+            file: where,
+            line,
+            problem: `duplicate id ${id} (first at ${at})`,
+          });
+        } else if (bytesAt(firstFile.path, first.offset, first.length).equals(bytes)) {
           result.notes.push({ file: where, line, problem: messages.sameEntryTwice(id, at) });
         } else {
           result.findings.push({ file: where, line, problem: messages.idWithOtherContent(id, at) });

@@ -1,11 +1,18 @@
 // §12 at the git boundary: what consolidation and verify --fix write is redacted, and
 // redaction keeps consolidation's guarantees.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consolidate } from '../../src/history/consolidate.js';
 import { makeRepo, type TempRepo } from '../helpers/git-repo.js';
-import { historyEntries, pendingEntries, snapshotLogs, walk } from '../helpers/history.js';
+import {
+  batchFiles,
+  historyEntries,
+  pendingEntries,
+  snapshotLogs,
+  snapshotPublished,
+  walk,
+} from '../helpers/history.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -45,7 +52,9 @@ describe('redaction at the git boundary', () => {
     const result = await consolidate({ cwd: repo.root });
 
     expect(result).toMatchObject({ entries: 1, quarantined: [] });
-    const history = readFileSync(join(repo.root, 'logs', 'history', '2026-11-24.jsonl'), 'utf8');
+    const history = batchFiles(repo.root)
+      .map((file) => readFileSync(join(repo.root, file), 'utf8'))
+      .join('');
     expect(history).not.toContain(githubToken);
     expect(history).not.toContain(sessionToken);
     expect(history).not.toContain('hunter2');
@@ -66,7 +75,7 @@ describe('redaction at the git boundary', () => {
     repo = makeRepo();
     shard('20261124T100000_agent.jsonl', [leaky]);
     await consolidate({ cwd: repo.root });
-    const snapshot = snapshotLogs(repo.root);
+    const snapshot = snapshotPublished(repo.root);
     // What a killed run or a writer's re-append leaves: the same raw entry once more.
     shard('20261124T100001_agent.jsonl', [leaky]);
 
@@ -74,7 +83,7 @@ describe('redaction at the git boundary', () => {
 
     expect(again).toMatchObject({ entries: 0, duplicates: 1, quarantined: [] });
     expect(walk(join(repo.root, 'logs', 'quarantine'))).toEqual([]);
-    expect(snapshotLogs(repo.root)).toBe(snapshot);
+    expect(snapshotPublished(repo.root)).toBe(snapshot);
   });
 
   it('follows the configuration: extra keys and patterns, or off', async () => {
@@ -127,6 +136,8 @@ describe('redaction at the git boundary', () => {
     expect(hook.stderr).toMatch(
       /^audit-hooks: warning: did not consolidate \(.*\.audit-hooks\.json/,
     );
+    // The shard is where it was, byte for byte (the folder only got its own .gitignore).
+    rmSync(join(repo.root, 'logs', 'active', '.gitignore'), { force: true });
     expect(snapshotLogs(repo.root)).toBe(before);
     expect(pendingEntries(repo.root).map((e) => e.id)).toEqual(['leak-1']);
   });
