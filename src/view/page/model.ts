@@ -138,6 +138,11 @@ export interface Shown {
 
 let lowerLines: string[] | undefined;
 
+/** Parses the entries' lines and lowers their case for the text filter, once. */
+export function prepareTextFilter(model: Model): void {
+  lowerCaseLines(model);
+}
+
 /** The entries' lines in lower case, made once (the text filter is case-insensitive). */
 function lowerCaseLines(model: Model): string[] {
   lowerLines ??= model.lines().map((line) => line.toLowerCase());

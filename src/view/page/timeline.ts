@@ -576,6 +576,7 @@ export class Timeline {
     const entry = lane === undefined ? undefined : this.entryAt(lane, x);
     if (entry !== undefined) {
       this.cursor = entry;
+      this.announce();
       this.events.openEntry(entry);
       return;
     }
