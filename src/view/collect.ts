@@ -110,12 +110,13 @@ function linkCommits(
   batchCommits: readonly CommitInfo[],
   commitsOfEntry: ReadonlyMap<string, string[]>,
 ): ViewCommit[] {
-  const commits = new Map<string, ViewCommit>();
-  for (const commit of batchCommits) commits.set(commit.sha, { ...commit, ids: [] });
+  // Ids as sets: post-commit mode stamps every entry of a consolidation with one sha.
+  const commits = new Map<string, CommitInfo & { branch?: string; ids: Set<string> }>();
+  for (const commit of batchCommits) commits.set(commit.sha, { ...commit, ids: new Set() });
   // Named by entries: the `commit` stamp, or an agent's `commit` event's `sha`.
   const named: Array<{ id: string; name: string; branch?: string }> = [];
   for (const { entry } of entries) {
-    for (const sha of commitsOfEntry.get(entry.id) ?? []) commits.get(sha)?.ids.push(entry.id);
+    for (const sha of commitsOfEntry.get(entry.id) ?? []) commits.get(sha)?.ids.add(entry.id);
     if (typeof entry.commit === 'string' && SHA.test(entry.commit)) {
       named.push({ id: entry.id, name: entry.commit.toLowerCase() });
     }
@@ -130,15 +131,16 @@ function linkCommits(
     if (info === undefined) continue; // gone (rebased and collected) or never here
     let commit = commits.get(info.sha);
     if (commit === undefined) {
-      commit = { ...info, ids: [] };
+      commit = { ...info, ids: new Set() };
       commits.set(info.sha, commit);
     }
-    if (!commit.ids.includes(id)) commit.ids.push(id);
+    commit.ids.add(id);
     if (branch !== undefined) commit.branch ??= branch;
   }
   return [...commits.values()]
-    .filter((commit) => commit.ids.length > 0)
-    .sort((a, b) => a.time - b.time || (a.sha < b.sha ? -1 : 1));
+    .filter((commit) => commit.ids.size > 0)
+    .sort((a, b) => a.time - b.time || (a.sha < b.sha ? -1 : 1))
+    .map((commit) => ({ ...commit, ids: [...commit.ids] }));
 }
 
 /** Full sha, time and subject of each (possibly abbreviated) sha git has as a commit. */

@@ -109,6 +109,26 @@ describe('audit-hooks view', () => {
     expect(data.commits.find((commit) => commit.subject === 'Add the parser')?.branch).toBe('main');
   });
 
+  it('reads a committed batch that is missing from the worktree (sparse checkout) from git', () => {
+    fixture = makeViewFixture();
+    const batch = fixture.repo
+      .git('ls-files', 'logs/history/2026-11-24/')
+      .split('\n')
+      .find((path) => path.includes('a1b2c3d4')) as string;
+    rmSync(join(fixture.repo.root, batch));
+    const out = join(tempDir(), 'page.html');
+
+    const run = fixture.repo.cli(['view', '--no-open', '--out', out]);
+
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('timeline of 18 entries (4 sessions, 3 commits)');
+    const { data, lines } = readPage(out);
+    const parser = data.commits.find((commit) => commit.subject === 'Add the parser');
+    expect(parser?.entries.map((i) => JSON.parse(lines[i] as string).id).sort()).toEqual(
+      [...(fixture.commits.get('Add the parser')?.ids ?? [])].sort(),
+    );
+  });
+
   it('embeds hostile values so that no data can close its element or the page', () => {
     fixture = makeViewFixture();
     const file = join(tempDir(), 'page.html');
