@@ -71,6 +71,7 @@ export { removeTempDirs } from './tests/helpers/git-repo.ts';`,
     );
     await opened.page.mouse.click(point.x, point.y);
     await opened.page.mouse.move(5, 5); // no tooltip over the marks
+    await opened.page.waitForSelector(`.detail[data-entry="${secret.id}"]`);
     await opened.page.screenshot({ path: join(root, 'docs', 'view.png') });
     if (opened.log.errors.length > 0 || opened.log.requests.length > 0) {
       throw new Error(`the page misbehaved: ${JSON.stringify(opened.log)}`);

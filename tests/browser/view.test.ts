@@ -125,14 +125,14 @@ describe('audit-hooks view in Chromium', () => {
     const bash = where((e) => e.session_id === 'codex-c3' && e.event === 'tool_call')[0];
     await clickMark(page, bash as FixtureEntry);
 
-    expect(await shownEntry(page)).toBe(bash?.id);
+    await expect.poll(() => shownEntry(page)).toBe(bash?.id);
     // Indented two spaces a level, as JSON.stringify would (for a line that needs no care).
     expect(await shownJson(page)).toBe(JSON.stringify(bash, null, 2));
 
     // A live entry is shown as the history will hold it: its secret redacted.
     const secret = byId(fixture.live[0] as string);
     await clickMark(page, secret);
-    expect(await shownEntry(page)).toBe(secret.id);
+    await expect.poll(() => shownEntry(page)).toBe(secret.id);
     const redacted = (await shownJson(page)) ?? '';
     expect(redacted).not.toContain(FAKE_TOKEN);
     expect(redacted).toContain('[REDACTED:');
@@ -141,6 +141,7 @@ describe('audit-hooks view in Chromium', () => {
     // and a bidi override is shown as an escape instead of reordering the text.
     const faithful = byId(fixture.live[1] as string);
     await clickMark(page, faithful);
+    await expect.poll(() => shownEntry(page)).toBe(faithful.id);
     const stored = (await shownJson(page)) ?? '';
     expect(stored).toContain('"cost": 1.50,');
     expect(stored).toContain('"tokens": 12345678901234567890,');
@@ -154,7 +155,7 @@ describe('audit-hooks view in Chromium', () => {
     const hostile = where((e) => e.tool === HOSTILE)[0] as FixtureEntry;
     await clickMark(page, hostile);
 
-    expect(await shownEntry(page)).toBe(hostile.id);
+    await expect.poll(() => shownEntry(page)).toBe(hostile.id);
     expect(JSON.parse((await shownJson(page)) ?? '')).toEqual(hostile);
     await page.locator('details[data-facet="tool"] summary').click();
     expect(
@@ -186,7 +187,7 @@ describe('audit-hooks view in Chromium', () => {
     await page.keyboard.press('Escape');
     const hidden = calls.find((e) => e.session_id === 'codex-c3') as FixtureEntry;
     await clickMark(page, hidden);
-    expect(await shownEntry(page)).toBe('');
+    expect(await page.locator('.detail h2').textContent()).toBe('Details');
     await events.locator('summary').click();
     await events.getByRole('button', { name: 'All' }).click();
     expect(await attribute(page, '.timeline', 'data-shown')).toBe(String(total));
@@ -226,14 +227,14 @@ describe('audit-hooks view in Chromium', () => {
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => status.textContent()).toContain(`entry 2 of ${a1.length}`);
     await page.keyboard.press('Enter');
-    expect(await shownEntry(page)).toBe(a1[1]?.id);
+    await expect.poll(() => shownEntry(page)).toBe(a1[1]?.id);
     // Down: the next session's entry nearest in time.
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    expect(await shownEntry(page)).toBe(b2[0]?.id);
+    await expect.poll(() => shownEntry(page)).toBe(b2[0]?.id);
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
-    expect(await shownEntry(page)).toBe(b2.at(-1)?.id);
+    await expect.poll(() => shownEntry(page)).toBe(b2.at(-1)?.id);
     expect(await page.evaluate(() => document.activeElement?.matches('canvas.marks'))).toBe(true);
   });
 
@@ -291,6 +292,7 @@ describe('audit-hooks view in Chromium', () => {
       expect(instant).toBeLessThanOrEqual(end);
     }
     await listed.first().click();
+    await expect.poll(() => shownEntry(page)).not.toBe('');
     expect(parser.ids).toContain(await shownEntry(page));
     // And the entry links back to its commit.
     await page.locator(`.detail button[data-sha="${parser.sha}"]`).click();

@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ViewData } from '../../src/view/view-data.js';
 import { BIN, makeRepo, runCli, type TempRepo, tempDir, testEnv } from '../helpers/git-repo.js';
@@ -35,7 +36,13 @@ function readPage(file: string): { html: string; data: ViewData; lines: string[]
     if (match === null) throw new Error(`no #${id} in ${file}`);
     return JSON.parse(match[1] as string);
   };
-  return { html, data: json('audit-data'), lines: json('audit-lines') };
+  const data = json('audit-data') as ViewData;
+  const packed = /<script type="application\/gzip;base64" id="audit-lines">([^<]*)<\/script>/.exec(
+    html,
+  )?.[1];
+  if (packed === undefined) throw new Error(`no #audit-lines in ${file}`);
+  const text = gunzipSync(Buffer.from(packed, 'base64')).toString('utf8');
+  return { html, data, lines: data.dt.length === 0 ? [] : text.split('\n') };
 }
 
 /** A folder with a fake `xdg-open` that writes what it was given to `opened.txt`. */

@@ -1,7 +1,8 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { ViewEntry, ViewInput } from '../../src/view/collect.js';
 import { formatDuration, formatTick, ticks } from '../../src/view/page/time-scale.js';
-import { embedJson, renderPage } from '../../src/view/render-page.js';
+import { embedJson, packLines, renderPage } from '../../src/view/render-page.js';
 import { buildViewData, MAX_FACET_VALUES } from '../../src/view/view-data.js';
 
 let n = 0;
@@ -77,6 +78,13 @@ describe('the HTML file', () => {
     const text = embedJson({ hostile, list: [hostile] });
     expect(text).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(text)).toEqual({ hostile, list: [hostile] });
+  });
+
+  it('packs the lines so that they unpack to the very same text, in base64', () => {
+    const lines = ['{"a":"\u00e9 \ud83d\ude00 \\u2028"}', `{"h":${JSON.stringify(hostile)}}`, '{}'];
+    const packed = packLines(lines);
+    expect(packed).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(gunzipSync(Buffer.from(packed, 'base64')).toString('utf8').split('\n')).toEqual(lines);
   });
 
   it('holds exactly its own three scripts and a CSP with their hashes', () => {

@@ -18,6 +18,8 @@ export interface DetailEvents {
 export class Detail {
   readonly element: HTMLElement;
   private readonly body: HTMLElement;
+  /** The entry (or -1) whose details are shown. */
+  private shown = -1;
 
   constructor(
     private readonly model: Model,
@@ -29,6 +31,7 @@ export class Detail {
   }
 
   clear(): void {
+    this.shown = -1;
     delete this.element.dataset.entry;
     delete this.element.dataset.commit;
     this.body.replaceChildren(
@@ -44,17 +47,10 @@ export class Detail {
   showEntry(entry: number): void {
     const { model } = this;
     const { data } = model;
-    const line = model.lines()[entry] ?? '';
     const session = data.sessions[model.lane[entry] as number];
     const worktree = session === undefined ? undefined : data.worktrees[session.worktree];
     const tool = data.tools[model.tool[entry] as number];
     const t = model.time[entry] as number;
-    let id = '';
-    try {
-      id = String((JSON.parse(line) as { id?: unknown }).id ?? '');
-    } catch {
-      // Shown as stored below, whatever it is.
-    }
     const facts = h('dl', { class: 'facts' });
     const fact = (term: string, ...value: Array<Node | string>) =>
       facts.append(h('dt', {}, term), h('dd', {}, ...value));
@@ -80,17 +76,25 @@ export class Detail {
       button.addEventListener('click', () => this.events.openCommit(c));
       fact('Commit', button);
     }
-    this.element.dataset.entry = id;
-    delete this.element.dataset.commit;
-    this.body.replaceChildren(
-      h('h2', {}, 'Entry'),
-      facts,
-      h(
-        'pre',
-        { class: 'json', tabindex: 0, 'aria-label': 'The entry as stored, indented' },
-        formatJson(line),
-      ),
+    const json = h(
+      'pre',
+      { class: 'json', tabindex: 0, 'aria-label': 'The entry as stored, indented' },
+      'Unpacking the entries…',
     );
+    delete this.element.dataset.entry;
+    delete this.element.dataset.commit;
+    this.shown = entry;
+    this.body.replaceChildren(h('h2', {}, 'Entry'), facts, json);
+    // The lines are unpacked after the first paint; a click before that waits for them.
+    const fill = (lines: string[]) => {
+      if (this.shown !== entry) return;
+      const line = lines[entry] ?? '';
+      json.textContent = formatJson(line);
+      this.element.dataset.entry = idOf(line);
+    };
+    const lines = model.lines();
+    if (lines !== undefined) fill(lines);
+    else void model.loadLines().then(fill);
   }
 
   showCommit(c: number): void {
@@ -120,6 +124,7 @@ export class Detail {
       list.append(h('li', {}, button));
     }
     const more = commit.entries.length - MAX_LISTED;
+    this.shown = -1;
     this.element.dataset.commit = commit.sha;
     delete this.element.dataset.entry;
     this.body.replaceChildren(
@@ -130,5 +135,15 @@ export class Detail {
       list,
       ...(more > 0 ? [h('p', { class: 'hint' }, `… and ${formatCount(more)} more`)] : []),
     );
+  }
+}
+
+/** The `id` of a stored line ('' if it has none). */
+function idOf(line: string): string {
+  try {
+    const id = (JSON.parse(line) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : '';
+  } catch {
+    return '';
   }
 }

@@ -21,12 +21,21 @@ import { agentName, Timeline, valueName } from './timeline.js';
 /** Commits listed in the side panel, newest first; the rest are counted. */
 const MAX_COMMITS_LISTED = 1000;
 
-function readJson<T>(id: string): T {
-  return JSON.parse(byId(id).textContent ?? 'null') as T;
-}
+const data = JSON.parse(byId('audit-data').textContent ?? 'null') as ViewData;
+const model = createModel(data, readLines);
 
-const data = readJson<ViewData>('audit-data');
-const model = createModel(data, () => readJson<string[]>('audit-lines'));
+/** The entries' lines: gzip, then base64, inside the page (see render-page.ts). */
+async function readLines(): Promise<string[]> {
+  if (data.dt.length === 0) return [];
+  const base64 = byId('audit-lines').textContent ?? '';
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const text = await new Response(
+    new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')),
+  ).text();
+  return text.split('\n');
+}
 const filter: Filter = showAll(data);
 let colourBy: 'event' | 'tool' = 'event';
 
@@ -62,6 +71,11 @@ function openCommit(commit: number): void {
 
 const shownCount = h('span', { class: 'shown', role: 'status' });
 function refilter(): void {
+  // A text is looked for in the entries' lines: wait for them if they are still unpacking.
+  if (filter.text.trim() !== '' && model.lines() === undefined) {
+    void model.loadLines().then(refilter);
+    return;
+  }
   const shown = applyFilter(model, filter);
   timeline.setShown(shown);
   shownCount.textContent =
@@ -295,14 +309,16 @@ refilter();
 if (model.n > 0) timeline.start();
 timeline.element.dataset.state = 'ready';
 // First paint: the frame after the first draw is on screen (the benchmark reads this
-// mark). Then, when the page is idle, parse the entries' lines and prepare the text
-// filter, so that neither the first click nor the first search waits for it.
+// mark). Then unpack the entries' lines and, when the page is idle, prepare the text
+// filter, so that neither the first click nor the first search waits for them.
 requestAnimationFrame(() =>
   requestAnimationFrame(() => {
     performance.mark('audit-hooks:first-paint');
     if (model.n === 0) return;
-    const warm = () => prepareTextFilter(model);
-    if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 1000 });
-    else setTimeout(warm, 100);
+    void model.loadLines().then(() => {
+      const warm = () => prepareTextFilter(model);
+      if ('requestIdleCallback' in window) requestIdleCallback(warm, { timeout: 1000 });
+      else setTimeout(warm, 100);
+    });
   }),
 );

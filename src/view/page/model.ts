@@ -26,14 +26,16 @@ export interface Model {
   /** Colour slot of each event and tool value (by index). */
   eventColour: Uint8Array;
   toolColour: Uint8Array;
-  /** The entries' stored lines, parsed from the page on first use. */
-  lines(): string[];
+  /** The entries' stored lines, once {@link Model.loadLines} has them (else `undefined`). */
+  lines(): string[] | undefined;
+  /** Unpacks the entries' lines (the first call starts it; they come after the first paint). */
+  loadLines(): Promise<string[]>;
   /** Indices (into `data.commits`) of the commits an entry belongs to. */
   commitsOf(entry: number): number[];
 }
 
-/** Builds the columns; `readLines` is called the first time a line is needed. */
-export function createModel(data: ViewData, readLines: () => string[]): Model {
+/** Builds the columns; `readLines` is called the first time the lines are needed. */
+export function createModel(data: ViewData, readLines: () => Promise<string[]>): Model {
   const n = data.dt.length;
   const time = new Float64Array(n);
   const lane = Uint32Array.from(data.lane);
@@ -64,6 +66,7 @@ export function createModel(data: ViewData, readLines: () => string[]): Model {
     end = Math.max(end, commit.time);
   }
   let lines: string[] | undefined;
+  let loading: Promise<string[]> | undefined;
   let commitIndex: Map<number, number[]> | undefined;
   return {
     data,
@@ -77,9 +80,13 @@ export function createModel(data: ViewData, readLines: () => string[]): Model {
     end,
     eventColour: colourSlots(data.events),
     toolColour: colourSlots(data.tools),
-    lines: () => {
-      lines ??= readLines();
-      return lines;
+    lines: () => lines,
+    loadLines: () => {
+      loading ??= readLines().then((read) => {
+        lines = read;
+        return read;
+      });
+      return loading;
     },
     commitsOf: (entry) => {
       if (commitIndex === undefined) {
@@ -145,11 +152,16 @@ export function prepareTextFilter(model: Model): void {
 
 /** The entries' lines in lower case, made once (the text filter is case-insensitive). */
 function lowerCaseLines(model: Model): string[] {
-  lowerLines ??= model.lines().map((line) => line.toLowerCase());
+  const lines = model.lines();
+  if (lines === undefined) return [];
+  lowerLines ??= lines.map((line) => line.toLowerCase());
   return lowerLines;
 }
 
-/** Which entries pass `filter` (text is matched case-insensitively in the stored line). */
+/**
+ * Which entries pass `filter` (text is matched case-insensitively in the stored line; with
+ * a text, call it once {@link Model.loadLines} is done: until then no entry matches).
+ */
 export function applyFilter(model: Model, filter: Filter): Shown {
   const { n, data } = model;
   const mask = new Uint8Array(n);
@@ -164,7 +176,7 @@ export function applyFilter(model: Model, filter: Filter): Shown {
       laneOk[l] &&
       filter.event[model.event[i] as number] === 1 &&
       filter.tool[model.tool[i] as number] === 1 &&
-      (lower === undefined || (lower[i] as string).includes(text))
+      (lower === undefined || (lower[i] ?? '').includes(text))
     ) {
       mask[i] = 1;
       perLane[l] = (perLane[l] as number) + 1;
