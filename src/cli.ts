@@ -169,6 +169,27 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     );
 
   cli
+    .command('view', 'Write the audit trail as a timeline (one HTML file) and open it')
+    .option('--all', 'Every worktree of the repository')
+    .option('--since <time>', 'Only entries since an ISO time or a duration (15m, 2h, 7d)')
+    .option('--session <id>', 'Only this session’s entries')
+    .option('--out <file>', 'Write here (default: logs/view/index.html, which git ignores)')
+    .option('--no-open', 'Only write the file and print its path')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { viewCommand } = await import('./commands/view.js');
+        return viewCommand({
+          ...context,
+          all: options.all === true,
+          since: stringOption(options, 'since', argv),
+          session: stringOption(options, 'session', argv),
+          out: stringOption(options, 'out', argv),
+          open: options.open !== false,
+        });
+      }),
+    );
+
+  cli
     .command('status', 'Per worktree: hooks, live shards, quarantine, history, last consolidation')
     .option('--json', 'Print the status as JSON')
     .action(

@@ -388,3 +388,29 @@ export const scanFound = (count: number, lines: number, where: string) =>
 
 export const commitWithFollow =
   '--commit cannot be combined with --follow: a commit’s entries are already all there';
+
+// View.
+
+export const viewWritten = (view: {
+  file: string;
+  entries: number;
+  sessions: number;
+  commits: number;
+}) =>
+  `${PREFIX} wrote the timeline of ${count(view.entries, 'entry', 'entries')} (${count(view.sessions, 'session', 'sessions')}, ${count(view.commits, 'commit', 'commits')}) to ${view.file}`;
+
+export const viewEmpty = `${PREFIX} no entries to show yet (nothing logged, or nothing matches --since/--session); the page says so too`;
+
+export const viewNoDisplay = `${PREFIX} no display to open a browser on (DISPLAY and WAYLAND_DISPLAY are unset): open the file above in a browser`;
+
+export const viewNotOpened = (detail: string) =>
+  `${PREFIX} warning: could not start the browser (${detail}): open the file above yourself`;
+
+export const viewNotWritten = (file: string, code: string) =>
+  `cannot write ${file} (${code}): give --out a file in a folder that exists and that you can write`;
+
+export const viewDirNotFolder = (path: string) =>
+  `${path} is not a folder or file of audit-hooks (a symbolic link?); remove it, or pass --out FILE`;
+
+export const viewNotBuilt = (file: string) =>
+  `the view's page is missing (${file}): run \`npm run build\` in the audit-hooks package`;

@@ -116,6 +116,23 @@ describe('installed from the tarball into a fresh project', () => {
     expect(readJsonl(shard as string)).toMatchObject([{ event: 'x', session_id: 'e2e-cli' }]);
   });
 
+  it('runs the bin: view writes one page with its own script, style and the entries', () => {
+    const page = join(work, 'view.html');
+    const result = ok(
+      run(
+        join(app, 'node_modules', '.bin', 'audit-hooks'),
+        ['view', '--no-open', '--out', page],
+        app,
+      ),
+    );
+    expect(result.stdout).toContain(`to ${page}`);
+    const html = readFileSync(page, 'utf8');
+    const inside = (tag: string) => html.split(`<${tag}>`)[1]?.split(`</${tag}>`)[0] ?? '';
+    expect(inside('style').length).toBeGreaterThan(1000);
+    expect(inside('script').length).toBeGreaterThan(10_000);
+    expect(html).toContain('{"id":"e2e-cli",'); // its session's lane
+  });
+
   it('imports audit-hooks/writer (and audit-hooks) from an ES module', () => {
     writeFileSync(
       join(app, 'use-writer.mjs'),
