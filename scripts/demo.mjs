@@ -1,6 +1,7 @@
 // `npm run demo`: the whole story in a scratch repository — install, two agent
-// worktrees, three sessions writing side by side, commits that consolidate, a merge
-// without conflicts, and `tail`. Uses the built CLI exactly as a user's hook would.
+// worktrees, three sessions writing side by side, commits that carry their own trail with
+// a clean tree after each, a merge without a driver or a conflict, `tail`, `verify
+// --history`, and the view. Uses the built CLI exactly as a user's hook would.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   mkdirSync,
@@ -40,14 +41,16 @@ const git = (cwd, ...args) =>
   execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const cli = (cwd, ...args) =>
   execFileSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' });
-// Commits and prints only what audit-hooks said in the post-commit hook.
+// Commits and prints what audit-hooks said in the commit's hooks, then `git status`.
 const commit = (cwd, message) => {
   const run = spawnSync('git', ['commit', '-q', '-m', message], { cwd, env, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`git commit failed: ${run.stderr}`);
   const said = `${run.stdout}\n${run.stderr}`
     .split('\n')
-    .filter((line) => line.includes('audit-hooks:'));
-  show(said.map((line) => `(post-commit) ${line.trim()}`).join('\n'));
+    .filter((line) => line.includes('audit-hooks:'))
+    .map((line) => `(commit hook) ${line.replace(/\u001b\[[0-9;]*m/g, '').trim()}`);
+  const status = git(cwd, 'status', '--porcelain').trim();
+  show([...said, `git status: ${status === '' ? 'clean' : status}`].join('\n'));
 };
 
 function session(cwd, id, events) {
@@ -74,12 +77,15 @@ function session(cwd, id, events) {
   });
 }
 
+const viewFile = join(tmpdir(), 'audit-hooks-demo-view.html');
+
 try {
   step('A repository whose package.json has audit-hooks as a devDependency');
   mkdirSync(join(repo, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(bin, join(repo, 'node_modules', '.bin', 'audit-hooks'));
   git(repo, 'init', '-q', '-b', 'main');
-  writeFileSync(join(repo, '.git', 'info', 'exclude'), 'node_modules/\n');
+  // The usual Node.js .gitignore: it ignores logs/ — the trail is committed anyway.
+  writeFileSync(join(repo, '.gitignore'), 'node_modules\nlogs\n*.log\n');
   writeFileSync(join(repo, 'README.md'), '# app\n');
   git(repo, 'add', '.');
   git(repo, 'commit', '-q', '-m', 'initial');
@@ -87,10 +93,10 @@ try {
 
   step('npx audit-hooks install');
   show(cli(repo, 'install'));
-  git(repo, 'add', '-A');
+  git(repo, 'add', 'lefthook.yml');
   commit(repo, 'Set up audit-hooks');
 
-  step('Two agents get their own worktrees (post-checkout gives each its logs/active/)');
+  step('Two agents get their own worktrees');
   const agentB = join(scratch, 'agent-b');
   const agentC = join(scratch, 'agent-c');
   git(repo, 'worktree', 'add', '-q', '-b', 'agent-b', agentB);
@@ -122,10 +128,10 @@ try {
     ['agent-c', agentC],
   ]) {
     const shards = readdirSync(join(dir, 'logs', 'active')).filter((f) => f.endsWith('.jsonl'));
-    show(`${name}/logs/active: ${shards.join(', ')}`);
+    show(`${name}/logs/active: ${shards.join(', ')}  (ignored by git: logs/active/.gitignore)`);
   }
 
-  step('Each agent commits its work; the post-commit hook consolidates its shards');
+  step('Each agent commits its work: the commit carries the trail that led up to it');
   const workCommits = {};
   for (const [dir, file] of [
     [agentB, 'tokenizer.ts'],
@@ -136,50 +142,58 @@ try {
     git(dir, 'add', file);
     commit(dir, `Work on ${file}`);
     workCommits[file] = git(dir, 'rev-parse', 'HEAD').trim();
-    git(dir, 'add', 'logs/history');
-    git(dir, 'commit', '-q', '-m', 'Record the audit trail');
+    show(git(dir, 'show', '--stat', '--format=', 'HEAD').trim());
   }
-  show(
-    `agent-b/logs/active is empty again: ${readdirSync(join(agentB, 'logs', 'active')).filter((f) => f.endsWith('.jsonl')).length === 0}`,
-  );
 
   step('The secret agent-c pasted never reached git: consolidation redacted it');
-  const leaked = readdirSync(join(agentC, 'logs', 'history'))
-    .flatMap((p) =>
-      readFileSync(join(agentC, 'logs', 'history', p), 'utf8')
-        .trim()
-        .split('\n'),
-    )
-    .map((line) => JSON.parse(line))
-    .find((entry) => entry.tool === 'Bash');
+  const leaked = historyLines(agentC).find((entry) => entry.tool === 'Bash');
   show(`command:  ${leaked.command}`);
   show(`redacted: ${JSON.stringify(leaked.redacted)}`);
 
   step(
-    `audit-hooks show ${workCommits['tokenizer.ts'].slice(0, 12)}  (what agent-b's commit consolidated)`,
+    `audit-hooks show ${workCommits['tokenizer.ts'].slice(0, 12)}  (agent-b's commit and its trail)`,
   );
   show(cli(agentB, 'show', workCommits['tokenizer.ts']));
 
-  step('Merge both agents into main: the history partitions merge without conflicts');
-  for (const branch of ['agent-b', 'agent-c']) {
-    git(repo, 'merge', '-q', '--no-edit', branch);
-    show(`git merge ${branch}: merged, no conflict`);
-  }
-  const partitions = readdirSync(join(repo, 'logs', 'history'));
-  const lines = partitions.flatMap((p) =>
-    readFileSync(join(repo, 'logs', 'history', p), 'utf8')
-      .trim()
-      .split('\n'),
+  step(
+    'Merge both agents into main: no merge driver, no conflict (a forge merges them the same way)',
   );
+  const drivers = spawnSync('git', ['config', '--get-regexp', '^merge\\.'], {
+    cwd: repo,
+    env,
+    encoding: 'utf8',
+  });
+  show(`merge drivers configured: ${drivers.stdout.trim() || 'none'}`);
+  git(repo, 'merge', '-q', '--no-edit', 'agent-b', 'agent-c');
+  show('git merge agent-b agent-c: merged (octopus), no conflict');
+  const lines = historyLines(repo);
   show(
-    `logs/history/${partitions.join(', ')}: ${lines.length} entries, conflict markers: ${lines.some((l) => l.startsWith('<<<<<<<'))}`,
+    `logs/history: ${lines.length} entries in ${historyFiles(repo).length} batch files, each id once: ${new Set(lines.map((l) => l.id)).size === lines.length}`,
   );
+  show(`git status: ${git(repo, 'status', '--porcelain').trim() || 'clean'}`);
 
   step('audit-hooks tail -n 9');
   show(cli(repo, 'tail', '-n', '9'));
 
-  step('audit-hooks verify --history  (the committed trail only ever grew)');
+  step('audit-hooks verify --history  (no committed batch file ever changed)');
   show(cli(repo, 'verify', '--history'));
+
+  step('audit-hooks view  (a self-contained page: one lane per session, commits as markers)');
+  show(cli(repo, 'view', '--no-open', '--out', viewFile));
 } finally {
   rmSync(scratch, { recursive: true, force: true });
+}
+
+function historyFiles(dir) {
+  const base = join(dir, 'logs', 'history');
+  return readdirSync(base, { recursive: true })
+    .map(String)
+    .filter((p) => p.endsWith('.jsonl'))
+    .map((p) => join(base, p));
+}
+
+function historyLines(dir) {
+  return historyFiles(dir)
+    .flatMap((file) => readFileSync(file, 'utf8').trim().split('\n'))
+    .map((line) => JSON.parse(line));
 }
