@@ -313,8 +313,22 @@ export const hooksInstalled = (
   setups: ReadonlyArray<{ manager: string; hook: string; file: string }>,
   mode: string | undefined,
   complete: boolean,
-) =>
-  `${complete ? `installed, ${mode} mode` : 'partly installed'}: ${setups.map((setup) => hookSetup(setup.manager, setup.hook, setup.file)).join('; ')}`;
+) => {
+  // One mention per file: "lefthook (pre-commit and post-commit jobs in lefthook.yml)".
+  const byFile = new Map<string, { manager: string; file: string; hooks: string[] }>();
+  for (const setup of setups) {
+    const key = `${setup.manager}\0${setup.file}`;
+    const item = byFile.get(key) ?? { manager: setup.manager, file: setup.file, hooks: [] };
+    item.hooks.push(setup.hook);
+    byFile.set(key, item);
+  }
+  const described = [...byFile.values()].map((item) =>
+    item.manager === 'lefthook'
+      ? `lefthook (${item.hooks.join(' and ')} ${item.hooks.length === 1 ? 'job' : 'jobs'} in ${item.file})`
+      : `${item.manager} (${item.file})`,
+  );
+  return `${complete ? `installed, ${mode} mode` : 'partly installed (a commit step is missing: run install again)'}: ${described.join('; ')}`;
+};
 
 export const hooksNotRunning = (manager: string, hook: string, file: string, note: string) =>
   `NOT RUNNING: ${hookSetup(manager, hook, file)} is set up, but ${note}`;
