@@ -106,10 +106,10 @@ const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 /** Runs the consolidation step `options.step` in the worktree of `options.cwd`. */
 export async function consolidate(options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
   const cwd = options.cwd ?? process.cwd();
-  const root = options.hook ? findWorktreeRoot(cwd) : detectRepoRoot(cwd);
+  const env = options.env ?? process.env;
+  const root = options.hook ? findWorktreeRoot(cwd, env) : detectRepoRoot(cwd);
   const step = options.step ?? 'manual';
   const mode = options.mode ?? 'in-commit';
-  const env = options.env ?? process.env;
   const result: ConsolidateResult = {
     root,
     shards: 0,
@@ -124,7 +124,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     warnings: [],
   };
   if (options.hook) {
-    const operation = operationInProgress(worktreeGitDir(root));
+    const operation = operationInProgress(worktreeGitDir(root, env));
     if (operation !== undefined) return { ...result, skipped: operation };
   }
   const postCommitMode = step === 'post-commit' && mode === 'post-commit';
@@ -169,7 +169,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
       commit:
         options.commit === false
           ? undefined
-          : (options.commit ?? (postCommitMode ? readHead(root) : undefined)),
+          : (options.commit ?? (postCommitMode ? readHead(root, env) : undefined)),
     });
     const present: string[] = [];
     for (const set of sets) {

@@ -21,8 +21,12 @@ const CLAIMED = join('logs', 'active', '.claimed');
  */
 export function nothingToConsolidate(cwd: string = process.cwd()): boolean {
   try {
-    const root = worktreeRoot(resolve(cwd));
-    if (root === undefined || !hasGitDir(root)) return false;
+    // A caller's GIT_DIR names the repository (and GIT_WORK_TREE, or else cwd, its root).
+    const gitDir = process.env.GIT_DIR;
+    const root = gitDir
+      ? resolve(cwd, process.env.GIT_WORK_TREE || '.')
+      : worktreeRoot(resolve(cwd));
+    if (root === undefined || (!gitDir && !hasGitDir(root))) return false;
     const active = join(root, ACTIVE);
     if (!isFolderOrMissing(active)) return false;
     if (names(active).some((name) => name.endsWith('.jsonl'))) return false;

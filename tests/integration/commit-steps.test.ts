@@ -326,6 +326,37 @@ describe('in-commit mode: the trail rides in its own commit', () => {
   }
 });
 
+describe('a repository chosen with GIT_DIR and GIT_WORK_TREE (SPEC §4)', () => {
+  it('the hook consolidates into that repository, not the one around its work tree', () => {
+    const outer = makeWorktreeRepo({ linked: 0 });
+    const bin = linkBin(tempDir('audit-hooks-bin-'));
+    const inner = join(outer.root, 'vendored');
+    const gitDir = join(tempDir(), 'vendored.git');
+    mkdirSync(inner);
+    const env = { ...hookEnv({ pathDirs: [bin] }), GIT_DIR: gitDir, GIT_WORK_TREE: inner };
+    gitIn(inner, ['init', '-q', '-b', 'main'], env);
+    gitIn(inner, ['commit', '-q', '--allow-empty', '-m', 'init'], env);
+    ok(runCli(['install', '--manager', 'git'], { cwd: inner, env }));
+    mkdirSync(join(inner, 'logs', 'active'), { recursive: true });
+    writeFileSync(join(inner, 'logs', 'active', '.gitignore'), '*\n');
+    writeFileSync(
+      join(inner, 'logs', 'active', '20261124T000000_s.jsonl'),
+      `${JSON.stringify({ id: 'inner-1', timestamp: '2026-11-24T10:00:00.000Z', session_id: 's', seq: 1 })}\n`,
+    );
+    writeFileSync(join(inner, 'a.txt'), 'a\n');
+    gitIn(inner, ['add', 'a.txt'], env);
+
+    gitIn(inner, ['commit', '-q', '-m', 'inner'], env);
+
+    const files = gitIn(inner, ['show', '--name-only', '--format=', 'HEAD'], env)
+      .trim()
+      .split('\n');
+    expect(files).toEqual(['a.txt', expect.stringMatching(/^logs\/history\/2026-11-24\//)]);
+    expect(gitIn(outer.root, ['log', '--oneline']).trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(outer.root, 'logs'))).toBe(false);
+  });
+});
+
 describe('post-commit mode: the trail is written after the commit, unstaged', () => {
   it('writes the batch into the worktree stamped with the commit, for the next commit to carry', () => {
     const repo = installed('post-commit');
