@@ -37,7 +37,7 @@ export function redactEntry<T extends Record<string, unknown>>(
   entry: T,
   rules: RedactionRules = DEFAULT_REDACTION_RULES,
 ): Redaction<T> {
-  const line = JSON.stringify(entry);
+  const line = serialize(entry);
   const { line: out, paths, findings } = redactLineValues(line, rules);
   return { entry: JSON.parse(out) as T, paths, findings };
 }
@@ -52,7 +52,7 @@ export function applyRedaction<T extends Record<string, unknown>>(
   rules: RedactionRules = DEFAULT_REDACTION_RULES,
 ): T & { redacted?: unknown[] } {
   if (!rules.enabled) return entry;
-  const line = JSON.stringify(entry);
+  const line = serialize(entry);
   const out = redactLine(line, rules).line;
   return out === line ? entry : (JSON.parse(out) as T & { redacted?: unknown[] });
 }
@@ -69,4 +69,51 @@ export function redactText(
 /** Whether a field of this name holds a secret by the key rule (default list plus `rules.keys`). */
 export function isSecretKey(key: string, rules: RedactionRules = DEFAULT_REDACTION_RULES): boolean {
   return matcherFor(rules).isSecretKey(key);
+}
+
+// JSON.stringify recurses, and a parsed history line can be nested deeper than the stack
+// allows (JSON.parse does not recurse): such an entry is written out by a loop instead.
+function serialize(entry: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(entry);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return serializeDeep(entry);
+  }
+}
+
+/** JSON text of plain JSON data (what JSON.parse makes), at any depth, without recursion. */
+function serializeDeep(root: unknown): string {
+  let out = '';
+  // Each item is a value to write, or text to write as it is (commas, closings).
+  const todo: Array<{ value: unknown } | string> = [{ value: root }];
+  while (todo.length > 0) {
+    const item = todo.pop() as { value: unknown } | string;
+    if (typeof item === 'string') {
+      out += item;
+      continue;
+    }
+    const { value } = item;
+    if (Array.isArray(value)) {
+      out += '[';
+      todo.push(']');
+      for (let i = value.length - 1; i >= 0; i--) {
+        todo.push({ value: value[i] ?? null });
+        if (i > 0) todo.push(',');
+      }
+    } else if (typeof value === 'object' && value !== null && !('toJSON' in value)) {
+      const keys = Object.keys(value).filter((key) => {
+        const v = (value as Record<string, unknown>)[key];
+        return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+      });
+      out += '{';
+      todo.push('}');
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string;
+        todo.push({ value: (value as Record<string, unknown>)[key] });
+        todo.push(`${i > 0 ? ',' : ''}${JSON.stringify(key)}:`);
+      }
+    } else out += JSON.stringify(value) ?? 'null';
+  }
+  return out;
 }

@@ -310,6 +310,18 @@ describe('redactEntry', () => {
 });
 
 describe('applyRedaction', () => {
+  it('handles an entry nested deeper than JSON.stringify can recurse', () => {
+    const depth = 100_000;
+    const line = `{"id":"deep","timestamp":"2026-11-24T13:33:03Z","d":${'['.repeat(depth)}"${`ghp_${'aB3dE'.repeat(7)}x`}"${']'.repeat(depth)}}`;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+
+    const out = applyRedaction(entry);
+
+    expect(out).not.toBe(entry);
+    expect(out.redacted).toEqual([`d${'[0]'.repeat(63)}…`]);
+    expect(redactEntry(out).findings).toEqual([]);
+  });
+
   it('returns the same object when nothing matched', () => {
     const entry = { ...envelope, command: 'npm test' };
     expect(applyRedaction(entry)).toBe(entry);
