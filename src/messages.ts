@@ -285,3 +285,9 @@ export const scanFound = (count: number, lines: number, where: string) =>
 
 export const commitWithFollow =
   '--commit cannot be combined with --follow: a commit’s entries are already all there';
+
+export const noEntries = (filters: readonly string[]) =>
+  filters.length === 0 ? `${PREFIX} no entries` : `${PREFIX} no entries match ${filters.join(' ')}`;
+
+export const tailBuiltInRules = (problem: string) =>
+  `${problem}; live entries are shown redacted by the built-in rules only`;
