@@ -30,21 +30,29 @@ export function skipSpace(text: string, at: number): number {
 
 const HEX = /^[0-9A-Fa-f]{4}$/;
 
-/** Where a string token ends, and whether it holds an escape. */
+/** A string token: from its opening quote to just after its closing one. */
 export interface StringToken {
-  /** Just after the closing quote. */
+  start: number;
   end: number;
+  /** Whether it holds an escape (its value then differs from its text). */
   escaped: boolean;
 }
 
+// Most strings have no escape: one sticky match finds their end (a loop per character
+// costs several times as much).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids them raw in a string
+const PLAIN_STRING = /"[^"\\\u0000-\u001f]*"/y;
+
 /** The string token that starts with the quote at `at`; throws {@link NotJson}. */
 export function readString(text: string, at: number): StringToken {
+  PLAIN_STRING.lastIndex = at;
+  if (PLAIN_STRING.test(text)) return { start: at, end: PLAIN_STRING.lastIndex, escaped: false };
   if (text.charCodeAt(at) !== QUOTE) throw new NotJson(at);
   let escaped = false;
   let i = at + 1;
   for (;;) {
     const c = text.charCodeAt(i);
-    if (c === QUOTE) return { end: i + 1, escaped };
+    if (c === QUOTE) return { start: at, end: i + 1, escaped };
     if (c === BACKSLASH) {
       escaped = true;
       const e = text[i + 1];
@@ -80,7 +88,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
  */
 export function decodeString(
   text: string,
-  token: { start: number; end: number; escaped: boolean },
+  token: StringToken,
 ): { value: string; at: number[] | undefined } {
   const from = token.start + 1;
   const to = token.end - 1;

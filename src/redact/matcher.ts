@@ -3,7 +3,7 @@
 // line's text (§3 fidelity: only the secret's bytes change).
 import {
   type CustomPattern,
-  HINTS,
+  hasHint,
   isDefaultSecretKey,
   MARKER,
   MARKER_START,
@@ -68,7 +68,7 @@ function createMatcher(rules: RedactionRules): Matcher {
       const builtIn =
         which.builtIn &&
         value.length >= MIN_SECRET_LENGTH &&
-        (HINTS.test(value) || (extraKeys.size > 0 && value.includes('"')));
+        (hasHint(value) || (extraKeys.size > 0 && value.includes('"')));
       const custom = which.custom && customs.length > 0;
       if (!builtIn && !custom) return [];
       const text = new Pieces(value);
@@ -169,6 +169,7 @@ class Pieces {
 
 /** The accepted matches of one rule in `value`, as the secret's span within each match. */
 function matchesOf(value: string, rule: ShapeRule | CustomPattern, matcher: Matcher): Span[] {
+  if ('hint' in rule && rule.hint !== undefined && !rule.hint.test(value)) return [];
   const regex = rule.regex;
   regex.lastIndex = 0;
   if (!regex.test(value)) return [];

@@ -14,11 +14,17 @@
 // that a built-in shape rule matches (a token used as an id) is not one audit-hooks wrote,
 // and is redacted like any field, as is an envelope key that appears twice.
 import { isIsoTimestamp } from '../writer/index.js';
-import { decodeString, NotJson, readLiteral, readString, skipSpace } from './json-text.js';
+import {
+  decodeString,
+  NotJson,
+  readLiteral,
+  readString,
+  type StringToken,
+  skipSpace,
+} from './json-text.js';
 import { type Matcher, matcherFor, type RuleSet, replaceSpans, type Span } from './matcher.js';
 import {
-  HINTS,
-  KEY_HINTS,
+  hasHint,
   KEY_RULE,
   MARKER,
   MARKER_START,
@@ -94,7 +100,7 @@ function redactWith(line: string, matcher: Matcher, record: boolean): LineRedact
 function mayHoldSecret(line: string, matcher: Matcher): boolean {
   const { keys, patterns } = matcher.rules;
   if (keys.size > 0 || patterns.length > 0 || line.includes('\\')) return true;
-  return HINTS.test(line) || KEY_HINTS.test(line);
+  return hasHint(line);
 }
 
 type Segment = string | number;
@@ -157,7 +163,7 @@ class LineWalk {
     if (t[i] === '}') i++;
     else
       for (;;) {
-        const token = { start: i, ...readString(t, i) };
+        const token = readString(t, i);
         const key = decodeString(t, token).value;
         const colon = skipSpace(t, token.end);
         if (t[colon] !== ':') throw new NotJson(colon);
@@ -224,7 +230,7 @@ class LineWalk {
       return POSITIVE_INTEGER.test(t.slice(member.valueStart, member.valueEnd));
     }
     if (t[member.valueStart] !== '"') return false;
-    const token = { start: member.valueStart, ...readString(t, member.valueStart) };
+    const token = readString(t, member.valueStart);
     const value = decodeString(t, token).value;
     if (member.key === 'timestamp') return isIsoTimestamp(value);
     if (member.key === 'session_id' && !SESSION_ID.test(value)) return false;
@@ -263,7 +269,7 @@ class LineWalk {
           continue;
         }
       } else if (c === '"') {
-        const token = { start: i, ...readString(t, i) };
+        const token = readString(t, i);
         if (replaceWhole) {
           const inner = t.slice(i + 1, token.end - 1);
           if (inner !== '' && !WHOLE_MARKER.test(inner)) this.replaceWhole(i, token.end, path);
@@ -309,7 +315,7 @@ class LineWalk {
   /** `"key": ` at `at`: pushes the key's path segment, sets {@link whole}, returns the value's position. */
   private member(at: number, path: Segment[], visiting: boolean): number {
     const t = this.text;
-    const token = { start: at, ...readString(t, at) };
+    const token = readString(t, at);
     let segment: Segment = '';
     this.whole = false;
     if (visiting) {
@@ -330,11 +336,7 @@ class LineWalk {
   }
 
   /** Redacts secrets inside a key; returns the key as its path segment (redacted). */
-  private key(
-    token: { start: number; end: number; escaped: boolean },
-    key: string,
-    parent: Segment[],
-  ): string {
+  private key(token: StringToken, key: string, parent: Segment[]): string {
     const spans = this.matcher.findSpans(key, ALL_RULES);
     if (spans.length === 0) return key;
     const shown = replaceSpans(key, spans);
@@ -343,11 +345,7 @@ class LineWalk {
     return shown;
   }
 
-  private string(
-    token: { start: number; end: number; escaped: boolean },
-    path: Segment[],
-    which: RuleSet,
-  ): void {
+  private string(token: StringToken, path: Segment[], which: RuleSet): void {
     const { value, at } = decodeString(this.text, token);
     const spans = this.matcher.findSpans(value, which);
     if (spans.length > 0) this.replaceSpans(value, at, token.start + 1, spans, formatPath(path));
@@ -424,7 +422,7 @@ class LineWalk {
     if (t[i] === ']') return { close: i, items, count };
     for (;;) {
       if (t[i] === '"') {
-        items.add(decodeString(t, { start: i, ...readString(t, i) }).value);
+        items.add(decodeString(t, readString(t, i)).value);
       }
       i = skipSpace(t, this.value(i, [], false));
       count++;

@@ -155,6 +155,12 @@ export interface ShapeRule {
    * must be `pre` (optional named group) + `secret` + anything: what surrounds it is kept.
    */
   regex: RegExp;
+  /**
+   * What every match contains, as a cheap test: a rule whose regex starts with a
+   * lookbehind or a class would otherwise scan each string at a cost (the key of every
+   * field is a string too).
+   */
+  hint?: RegExp;
   /** Second look at a candidate (entropy, decoding, placeholders); false keeps it. */
   accept?: (
     secret: string,
@@ -196,6 +202,7 @@ const SECRET_FLAG_PREFIXES = /^(?:no|show|ask|prompt|use|with|without|hide|print
 export const SHAPE_RULES: readonly ShapeRule[] = [
   {
     name: 'private-key',
+    hint: /PRIVATE KEY/,
     // Whole block, END line included. The block's own characters bound the search, so a
     // block cut short (truncated output) is redacted to where its key text stops, and a
     // hostile line full of BEGIN lines costs linear time.
@@ -204,46 +211,55 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   },
   {
     name: 'jwt',
+    hint: /eyJ/,
     regex: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g,
   },
   {
     name: 'aws-access-key',
+    hint: /AKIA|ASIA/,
     regex: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
   },
   {
     name: 'aws-secret-key',
+    hint: /access/i,
     regex:
       /(?<pre>(?:aws[_-]?)?secret[_-]?access[_-]?key["']?\s*[:=]\s*["']?)(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/gi,
     accept: looksRandom,
   },
   {
     name: 'github-token',
+    hint: /gh[pousr]_|github_pat_/,
     regex:
       /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,251})(?![A-Za-z0-9_])/g,
   },
   {
     name: 'gitlab-token',
+    hint: /gl[a-z]{2,5}-/,
     regex:
       /(?<![A-Za-z0-9_-])gl(?:pat|dt|rt|ptt|cbt|ft|imt|oas|soat|agent)-[A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*/g,
     accept: (secret) => looksRandom(secret.slice(secret.indexOf('-') + 1)),
   },
   {
     name: 'slack-webhook',
+    hint: /hooks\.slack\.com/,
     regex:
       /(?<pre>https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)(?<secret>[A-Za-z0-9_/-]{10,})/g,
   },
   {
     name: 'slack-token',
+    hint: /xox|xapp-/,
     regex: /(?<![A-Za-z0-9_-])(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]{10,}/g,
     accept: (secret) => looksRandom(secret.slice(5)),
   },
   {
     name: 'anthropic-key',
+    hint: /sk-ant-/,
     regex: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{20,}/g,
     accept: (secret) => looksRandom(secret.slice(7)),
   },
   {
     name: 'openai-key',
+    hint: /sk-/,
     regex: /(?<![A-Za-z0-9_-])sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}/g,
     accept: (secret) => looksRandom(secret.slice(secret.indexOf('-', 3) + 1)),
   },
@@ -251,30 +267,36 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
     // Plain `sk-` keys (OpenAI legacy, DeepSeek, OpenRouter and other compatible APIs):
     // one unbroken run of letters and digits, so kebab-case words never match.
     name: 'sk-key',
+    hint: /sk-/,
     regex: /(?<![A-Za-z0-9_-])sk-(?:or-v1-)?[A-Za-z0-9]{20,}(?![A-Za-z0-9_-])/g,
     accept: (secret) => looksRandom(secret.slice(3)),
   },
   {
     name: 'stripe-key',
+    hint: /_live_|_test_|whsec_/,
     regex:
       /(?<![A-Za-z0-9_])(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9+/=]{24,})/g,
     accept: looksRandom,
   },
   {
     name: 'google-api-key',
+    hint: /AIza/,
     regex: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g,
   },
   {
     name: 'npm-token',
+    hint: /npm_/,
     regex: /(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9_])/g,
     accept: (secret) => looksRandom(secret.slice(4)),
   },
   {
     name: 'pypi-token',
+    hint: /pypi-/,
     regex: /(?<![A-Za-z0-9_-])pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}/g,
   },
   {
     name: 'huggingface-token',
+    hint: /hf_/,
     regex: /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{34}(?![A-Za-z0-9_])/g,
     accept: (secret) => looksRandom(secret.slice(3)),
   },
@@ -282,18 +304,21 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
     // `scheme://user:password@host`: only the password goes; the last `@` before the
     // path ends it, so a password with a raw `@` goes whole.
     name: 'url-credentials',
+    hint: /:\/\//,
     regex:
       /(?<pre>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/?#@"'<>]*:)(?<secret>[^\s/?#"'<>]+)(?=@[A-Za-z0-9[\]._-])/g,
     accept: notPlaceholder,
   },
   {
     name: 'bearer-token',
+    hint: /earer|EARER/,
     regex:
       /(?<pre>(?<![A-Za-z0-9])(?:Bearer|bearer|BEARER)\s+)(?<secret>[A-Za-z0-9._~+/-]{16,}=*)/g,
     accept: looksRandom,
   },
   {
     name: 'basic-auth',
+    hint: /asic|ASIC/,
     regex:
       /(?<pre>(?<![A-Za-z0-9])(?:Basic|basic|BASIC)\s+)(?<secret>[A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g,
     accept: isBasicCredentials,
@@ -301,6 +326,7 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   {
     // HTTP headers in commands and captured requests (`curl -H 'X-Api-Key: …'`).
     name: 'secret-header',
+    hint: /:/,
     regex:
       /(?<pre>(?<![A-Za-z0-9-])(?<header>x-api-key|api-key|x-auth-token|x-access-token|private-token|set-cookie|cookie)\s*:\s*)(?<secret>[^\s'"\\][^'"\\\r\n]*)/gi,
     accept: (secret, groups) =>
@@ -310,6 +336,7 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   {
     // Secrets in query strings: `?access_token=…`, Azure SAS `&sig=…`, presigned URLs.
     name: 'secret-query',
+    hint: /=/,
     regex:
       /(?<pre>[?&](?:access_token|refresh_token|id_token|auth_token|token|api_key|apikey|api-key|password|passwd|secret|client_secret|sig|x-amz-signature|x-amz-security-token|x-goog-signature)=)(?<secret>[^&#\s"'<>]+)/gi,
     accept: notPlaceholder,
@@ -317,6 +344,7 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   {
     // Command-line options: `--password hunter2`, `--github-token=…` (not `--max-tokens 5`).
     name: 'secret-flag',
+    hint: /--/,
     regex:
       /(?<pre>(?<![A-Za-z0-9-])--(?<flag>(?:[a-z0-9]+-)*(?:password|passwd|passphrase|token|secret|api-key|apikey|access-key|private-key))(?:=|\s+))(?<secret>"[^"]+"|'[^']+'|[^\s'"-][^\s'"]*)/g,
     accept: (secret, groups) =>
@@ -325,6 +353,7 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
   {
     // Environment assignments in commands and .env text: `DB_PASSWORD=…`, `GITHUB_TOKEN=…`.
     name: 'secret-env',
+    hint: /=/,
     regex:
       /(?<pre>(?<![A-Za-z0-9_$])(?:[A-Z][A-Z0-9]*_)*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_KEY|APIKEY|ACCESS_KEY|PRIVATE_KEY|SECRET_KEY)=)(?<secret>"[^"]+"|'[^']+'|[^\s'"`;&|)]+)/g,
     accept: notPlaceholder,
@@ -333,15 +362,28 @@ export const SHAPE_RULES: readonly ShapeRule[] = [
     // JSON text inside a string (a request body, a tool's output): `"password": "…"`, by
     // the same key rule as fields.
     name: 'secret-json',
+    hint: /"/,
     regex: /(?<pre>"(?<key>[A-Za-z0-9_.-]{1,64})"\s*:\s*")(?<secret>(?:[^"\\]|\\.)+)(?=")/g,
     accept: (secret, groups, ctx) => ctx.isSecretKey(groups.key ?? '') && notPlaceholder(secret),
   },
 ];
 
-// A string without any of these cannot match a built-in rule: one cheap test skips the
-// rest for almost every string of an audit trail.
-export const HINTS =
-  /private key|eyJ|AKIA|ASIA|access.?key|gh[pousr]_|github_pat_|gl[a-z]{2,5}-|xox|xapp-|hooks\.slack|sk-|sk_|rk_|whsec_|AIza|npm_|pypi-|hf_|:\/\/|bearer|basic|cookie|api-?key|auth-token|private-token|passw|passphrase|secret|token|sig=|signature/i;
+// A string without any of these cannot match a built-in rule, and a line without any of
+// them (and without escapes) has no key the built-in key rule matches: one cheap test
+// skips the rest for almost every string and line of an audit trail. Prefixes of token
+// formats are spelled in one case (their rules are case-sensitive); the words are
+// looked for in any case, the words of a key split by any punctuation or a change of
+// case. Two regular expressions, because one case-insensitive alternation of all of
+// them costs three times as much.
+const CASED_HINTS =
+  /eyJ|AKIA|ASIA|AIza|gh[pousr]_|github_pat_|gl[a-z]{2,5}-|xox|xapp-|hooks\.slack|sk-|sk_|rk_|whsec_|npm_|pypi-|hf_|:\/\//;
+const WORD_HINTS =
+  /passw|passphrase|secret|token|authori[sz]ation|cookie|(?:api|private|secret|access|signing)[^a-z0-9]*key|bearer|basic|sig=|signature/i;
+
+/** Whether `text` holds a hint of a built-in shape rule or of a secret key name. */
+export function hasHint(text: string): boolean {
+  return CASED_HINTS.test(text) || WORD_HINTS.test(text);
+}
 
 // The shortest string a built-in rule can match (`PASSWORD=x`, `a://b:c@d`).
 export const MIN_SECRET_LENGTH = 9;
@@ -352,12 +394,6 @@ export const MARKER = /\[REDACTED:[A-Za-z0-9_-]+\]/g;
 export const MARKER_START = '[REDACTED:';
 /** A string that is one marker and nothing else. */
 export const WHOLE_MARKER = /^\[REDACTED:[A-Za-z0-9_-]+\]$/;
-
-// A line without any of these (and without escapes) has no key that the built-in key
-// rule matches: with HINTS, one test over the raw line skips almost every line of a
-// history. Words of a key may be split by any punctuation or a change of case.
-export const KEY_HINTS =
-  /passw|passphrase|secret|token|authori[sz]ation|cookie|(?:api|private|secret|access|signing)[^a-z0-9]*key/i;
 
 /** The names of the built-in shape rules, in the order they apply. */
 export const SHAPE_RULE_NAMES: readonly string[] = SHAPE_RULES.map((rule) => rule.name);
