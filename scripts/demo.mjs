@@ -14,6 +14,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'dist', 'bin.js');
@@ -48,7 +49,7 @@ const commit = (cwd, message) => {
   const said = `${run.stdout}\n${run.stderr}`
     .split('\n')
     .filter((line) => line.includes('audit-hooks:'))
-    .map((line) => `(commit hook) ${line.replace(/\u001b\[[0-9;]*m/g, '').trim()}`);
+    .map((line) => `(commit hook) ${stripVTControlCharacters(line).trim()}`);
   const status = git(cwd, 'status', '--porcelain').trim();
   show([...said, `git status: ${status === '' ? 'clean' : status}`].join('\n'));
 };

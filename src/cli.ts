@@ -147,7 +147,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
 
   cli
     .command('tail', 'Show the latest entries of the history and the live shards, oldest first')
-    .option('-n, --lines <count>', 'How many entries (default 10; 0 = all)')
+    .option('-n, --lines <count>', 'How many entries (default 10; 0 = all; -n5 and -5 work too)')
     .option('-f, --follow', 'Keep running and print new entries as they are written')
     .option('--json', 'Print the entries as JSON lines (for jq)')
     .option('--session <id>', 'Only this session’s entries')
@@ -248,7 +248,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   cli.version(version());
 
   try {
-    cli.parse(argv, { run: false });
+    cli.parse(expandTailCount(argv), { run: false });
     if (cli.options.help || cli.options.version) return 0;
     if (!cli.matchedCommand) {
       const name = cli.args[0];
@@ -262,6 +262,38 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   } catch (error) {
     return report(error, context);
   }
+}
+
+// Options of tail that take a value: a `-5` right after one of them is that value.
+const TAIL_VALUE_OPTIONS = new Set([
+  '-n',
+  '--lines',
+  '--session',
+  '--since',
+  '--commit',
+  '--agent',
+  '--event',
+  '--tool',
+  '--grep',
+]);
+
+/** `tail -n5` and `tail -5` as `tail -n 5`, like tail(1); cac takes them for unknown options. */
+function expandTailCount(argv: readonly string[]): string[] {
+  const command = argv.findIndex((arg, i) => i >= 2 && !arg.startsWith('-'));
+  if (argv[command] !== 'tail') return [...argv];
+  const out = argv.slice(0, command + 1);
+  for (let i = command + 1; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const count = /^-n?(\d+)$/.exec(arg);
+    if (count !== null && !TAIL_VALUE_OPTIONS.has(argv[i - 1] as string)) {
+      out.push('-n', count[1] as string);
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function report(error: unknown, context: CliContext): number {

@@ -56,6 +56,7 @@ export {
   type RedactionRules,
   redactEntry,
 } from './redact/redact.js';
+export { findSecretsInLine, type LineRedaction, redactLine } from './redact/redact-line.js';
 export {
   findSecrets,
   type ScanFinding,

@@ -428,3 +428,9 @@ export const viewDirNotFolder = (path: string) =>
 
 export const viewNotBuilt = (file: string) =>
   `the view's page is missing (${file}): run \`npm run build\` in the audit-hooks package`;
+
+export const noEntries = (filters: readonly string[]) =>
+  filters.length === 0 ? `${PREFIX} no entries` : `${PREFIX} no entries match ${filters.join(' ')}`;
+
+export const tailBuiltInRules = (problem: string) =>
+  `${problem}; live entries are shown redacted by the built-in rules only`;

@@ -22,12 +22,14 @@ export function resolveCommit(root: string, rev: string): string {
 export function showCommit(options: { cwd?: string; rev: string }): {
   commit: string;
   entries: Entry[];
+  /** The same entries with their lines exactly as stored. */
+  records: EntryLine[];
   batches: string[];
 } {
   const root = detectRepoRoot(options.cwd ?? process.cwd());
   const commit = resolveCommit(root, options.rev);
   const { records, batches } = commitRecords(root, commit);
-  return { commit, entries: records.map((record) => record.entry), batches };
+  return { commit, entries: records.map((record) => record.entry), records, batches };
 }
 
 /** The records of the batch files `commit` added, plus those stamped with it, in §3 order. */

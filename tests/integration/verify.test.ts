@@ -190,6 +190,19 @@ describe('audit-hooks verify on v2 batch files', () => {
     expect(repo.cli(['verify']).status).toBe(0);
   });
 
+  it('reports a secret in the first copy of a duplicate key, which a parsed entry would hide', () => {
+    repo = makeRepo();
+    const token = `ghp_${'Zx9'.repeat(12)}`;
+    const a = batch('2026-11-24', NAME_A, [
+      `{"id":"d","timestamp":"2026-11-24T09:00:00.000Z","session_id":"s","seq":1,"command":"curl -H \\"Authorization: Bearer ${token}\\" x","command":"ls"}`,
+    ]);
+    const run = repo.cli(['verify']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^${a}:1: unredacted secret \\(`));
+    expect(repo.cli(['verify', '--fix']).status).toBe(0);
+    expect(readFileSync(join(repo.root, a), 'utf8')).not.toContain(token);
+  });
+
   it('reports a batch file that is a link, and never reads through it', () => {
     repo = makeRepo();
     const outside = join(tempDir(), 'outside.jsonl');
