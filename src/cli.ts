@@ -152,7 +152,12 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     .option('--json', 'Print the entries as JSON lines (for jq)')
     .option('--session <id>', 'Only this session’s entries')
     .option('--since <time>', 'Only entries since an ISO time or a duration (15m, 2h, 7d)')
-    .option('--commit <rev>', 'Only the entries consolidated by this commit')
+    .option('--commit <rev>', 'Only the entries of this commit')
+    .option('--all', 'The live shards of every worktree too, each line naming its worktree')
+    .option('--agent <name>', 'Only entries whose agent is this')
+    .option('--event <name>', 'Only entries whose event is this')
+    .option('--tool <name>', 'Only entries whose tool is this')
+    .option('--grep <regex>', 'Only entries whose stored line matches this regular expression')
     .action(
       action(async (options: Record<string, unknown>) => {
         const { tailCommand } = await import('./commands/tail.js');
@@ -161,9 +166,14 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
           n: options.lines,
           follow: options.follow === true,
           json: options.json === true,
+          all: options.all === true,
           session: stringOption(options, 'session', argv),
           since: stringOption(options, 'since', argv),
           commit: stringOption(options, 'commit', argv),
+          agent: stringOption(options, 'agent', argv),
+          event: stringOption(options, 'event', argv),
+          tool: stringOption(options, 'tool', argv),
+          grep: stringOption(options, 'grep', argv),
         });
       }),
     );

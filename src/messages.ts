@@ -260,6 +260,9 @@ export const invalidLines = (
 export const badCount = (value: string) =>
   `-n ${JSON.stringify(value)} is not a number of entries: use a whole number, e.g. -n 20 (0 shows all)`;
 
+export const badGrep = (value: string, detail: string) =>
+  `--grep ${JSON.stringify(value)} is not a regular expression (${detail}); e.g. --grep 'npm (test|run)'`;
+
 export const badSince = (value: string) =>
   `--since ${JSON.stringify(value)} is not a time: use an ISO time (2026-11-24, 2026-11-24T13:00, 2026-11-24T13:00:00Z) or a duration such as 30s, 15m, 2h, 7d, 2w`;
 

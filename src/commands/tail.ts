@@ -30,8 +30,14 @@ export interface TailCommandOptions {
   json?: boolean;
   session?: string | undefined;
   since?: string | undefined;
-  /** A revision: only the entries its post-commit consolidation stamped. */
+  /** A revision: only the entries of that commit. */
   commit?: string | undefined;
+  /** Every worktree's live shards too. */
+  all?: boolean;
+  agent?: string | undefined;
+  event?: string | undefined;
+  tool?: string | undefined;
+  grep?: string | undefined;
 }
 
 // Output goes out in pieces of about this size: one write per line is slow for -n 0.
@@ -66,12 +72,24 @@ export async function tailCommand(options: TailCommandOptions): Promise<number> 
   const root = detectRepoRoot(options.cwd);
   const commit = options.commit === undefined ? undefined : resolveCommit(root, options.commit);
   const rules = displayRules(root, onWarning);
+  if (options.grep !== undefined) {
+    try {
+      new RegExp(options.grep);
+    } catch (error) {
+      throw new UsageError(messages.badGrep(options.grep, (error as Error).message));
+    }
+  }
   const read = {
     cwd: options.cwd,
     n,
+    all: options.all === true,
     session: options.session,
     since: options.since,
     commit,
+    agent: options.agent,
+    event: options.event,
+    tool: options.tool,
+    grep: options.grep,
     onWarning,
   };
   const printer = new Printer(out, options, rules);
@@ -79,7 +97,7 @@ export async function tailCommand(options: TailCommandOptions): Promise<number> 
   if (!options.follow) {
     for (const record of tailRecords(read)) {
       if (closed) break;
-      printer.add(record.entry, record.line);
+      printer.add(record.entry, record.line, record.worktree);
     }
     printer.flush();
     if (failure !== undefined) throw failure;
@@ -94,8 +112,8 @@ export async function tailCommand(options: TailCommandOptions): Promise<number> 
   try {
     await follow(
       read,
-      (entry, line) => {
-        if (!closed) printer.add(entry, line);
+      (entry, line, worktree) => {
+        if (!closed) printer.add(entry, line, worktree);
       },
       stop.signal,
     );
@@ -124,6 +142,10 @@ function filters(options: TailCommandOptions): string[] {
   if (options.session !== undefined) given.push(`--session ${options.session}`);
   if (options.since !== undefined) given.push(`--since ${options.since}`);
   if (options.commit !== undefined) given.push(`--commit ${options.commit}`);
+  for (const name of ['agent', 'event', 'tool', 'grep'] as const) {
+    const value = options[name];
+    if (value !== undefined) given.push(`--${name} ${value}`);
+  }
   return given;
 }
 
@@ -139,7 +161,9 @@ function parseCount(value: unknown): number {
  * go (the first screen, one look of --follow) are laid out together, then written at once.
  */
 class Printer {
-  private pending: Array<{ entry: Entry; line: string }> = [];
+  private pending: Array<{ entry: Entry; line: string; worktree: string | undefined }> = [];
+  /** Width of the worktree column (`--all`), grown as longer labels come. */
+  private labelWidth = 0;
   private readonly color: boolean;
   private readonly layout: Layout = createLayout();
   /** How many entries were printed (or are about to be). */
@@ -153,14 +177,16 @@ class Printer {
     this.color = useColor(out, options.env);
   }
 
-  add(entry: Entry, line: string): void {
+  add(entry: Entry, line: string, worktree?: string): void {
     if (this.pending.length === 0) queueMicrotask(() => this.flush());
     this.count++;
     // A history line is already redacted and comes back as the same string; a live one
     // is shown as consolidation will write it.
     const shown = redactLine(line, this.rules).line;
     this.pending.push(
-      shown === line ? { entry, line } : { entry: JSON.parse(shown) as Entry, line: shown },
+      shown === line
+        ? { entry, line, worktree }
+        : { entry: JSON.parse(shown) as Entry, line: shown, worktree },
     );
   }
 
@@ -183,11 +209,22 @@ class Printer {
         this.layout.columns.set(key, Math.max(this.layout.columns.get(key) ?? 0, width));
       }
     }
+    // With --all, each line for people starts with the worktree its entry was logged in
+    // (empty for history entries: the history is the current branch's).
+    const labelled = batch.some((item) => item.worktree !== undefined) || this.labelWidth > 0;
+    for (const item of batch)
+      this.labelWidth = Math.max(this.labelWidth, item.worktree?.length ?? 0);
     let text = '';
-    for (const { entry, line } of batch) {
-      text += this.options.json
-        ? `${escapeJsonLine(line)}\n`
-        : `${formatRecord(entry, line, { color: this.color, width, now, layout: this.layout })}\n`;
+    for (const { entry, line, worktree } of batch) {
+      if (this.options.json) {
+        text += `${escapeJsonLine(line)}\n`;
+      } else {
+        const label = labelled
+          ? `${escapeTerminal((worktree ?? '').padEnd(this.labelWidth))}  `
+          : '';
+        const rest = width === undefined ? width : Math.max(10, width - label.length);
+        text += `${label}${formatRecord(entry, line, { color: this.color, width: rest, now, layout: this.layout })}\n`;
+      }
       if (text.length >= FLUSH_CHARS) {
         this.out.write(text);
         text = '';
