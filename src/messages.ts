@@ -285,3 +285,25 @@ export const scanFound = (count: number, lines: number, where: string) =>
 
 export const commitWithFollow =
   '--commit cannot be combined with --follow: a commit’s entries are already all there';
+
+export const notUtf8Input =
+  'the entry is not valid UTF-8; pass UTF-8 text (nothing was logged, so nothing was turned into U+FFFD)';
+
+export const unknownAgent = (name: string) =>
+  `unknown agent \`${name}\`: use claude-code, codex, gemini, cursor or copilot`;
+
+export const hookNotLogged = (
+  agent: string | undefined,
+  event: string | undefined,
+  reason: string,
+) =>
+  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${reason}); kept for audit-hooks status`;
+
+export const hookTimedOut = (seconds: number) =>
+  `no hook payload on stdin after ${seconds} s (the tool must pipe it and close stdin)`;
+
+export const budgetDefaults = (problem: string) =>
+  `${PREFIX} warning: ${problem}; logged with the default size budget`;
+
+export const budgetConfigInvalid = (file: string, problem: string) =>
+  `invalid ${file}: ${problem}; fix the "budget" section (see the README, Size budget)`;

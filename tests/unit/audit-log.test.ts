@@ -37,6 +37,11 @@ function activeDir(): string {
   return join(root, 'logs', 'active');
 }
 
+/** What the writer put in logs/active, without the `.gitignore` it always adds there. */
+function shardNames(): string[] {
+  return readdirSync(activeDir()).filter((name) => name !== '.gitignore');
+}
+
 describe('envelope (§3)', () => {
   it('adds a UUID v4 id, an ISO UTC timestamp with ms, the session id and seq 1, 2, 3', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -117,7 +122,7 @@ describe('envelope (§3)', () => {
     for (const session of sessions) expect(session).toMatch(/^[0-9a-f]{8}$/);
     expect(new Set(sessions).size).toBe(100);
     expect(new Set(ids).size).toBe(100);
-    expect(readdirSync(activeDir())).toHaveLength(100);
+    expect(shardNames()).toHaveLength(100);
     for (const writer of writers) {
       expect(readJsonl(writer.shardFile)).toMatchObject([{ session_id: writer.sessionId }]);
     }
@@ -166,7 +171,7 @@ describe('shard file (§4)', () => {
     // Named when the writer was created, not when it writes.
     vi.setSystemTime(new Date('2026-11-25T10:00:00.000Z'));
     log.log({ event: 'later' });
-    expect(readdirSync(activeDir())).toEqual(['20261124T235958_abc_1.jsonl']);
+    expect(shardNames()).toEqual(['20261124T235958_abc_1.jsonl']);
     expect(readJsonl(expected)).toHaveLength(1);
   });
 
@@ -175,7 +180,7 @@ describe('shard file (§4)', () => {
     vi.setSystemTime(new Date(NOW));
     const log = new AuditLog({ repoRoot: root });
     log.log({});
-    expect(readdirSync(activeDir())).toEqual([`20261124T133303_${log.sessionId}.jsonl`]);
+    expect(shardNames()).toEqual([`20261124T133303_${log.sessionId}.jsonl`]);
   });
 
   it('lets a second writer of the same session append to the existing shard', () => {
@@ -193,7 +198,7 @@ describe('shard file (§4)', () => {
 
     expect(second.shardFile).toBe(first.shardFile);
     expect(readJsonl(first.shardFile)).toEqual([one, two]);
-    expect(readdirSync(activeDir()).sort()).toEqual([
+    expect(shardNames().sort()).toEqual([
       '20261124T133303_same.jsonl',
       '20261124T150000_other.jsonl',
     ]);
@@ -229,7 +234,7 @@ describe('rejected entries (§3): TypeError and nothing written', () => {
     expect(() => log.log(bad as object)).toThrow(message);
 
     expect(readFileSync(log.shardFile).equals(before)).toBe(true);
-    expect(readdirSync(activeDir())).toEqual([basename(log.shardFile)]);
+    expect(shardNames()).toEqual([basename(log.shardFile)]);
     // A refused entry uses up no sequence number.
     const after = log.log({ event: 'after' });
     expect(readJsonl(log.shardFile)).toEqual([good, after]);
@@ -258,7 +263,7 @@ describe('fail-closed (§4)', () => {
     mkdirSync(log.shardFile, { recursive: true });
 
     expect(() => log.log({ event: 'x' })).toThrow(/Could not append to .*not logged/);
-    expect(readdirSync(activeDir())).toEqual([basename(log.shardFile)]);
+    expect(shardNames()).toEqual([basename(log.shardFile)]);
     expect(readdirSync(log.shardFile)).toEqual([]);
 
     // Once the path is usable again the writer works, and the failure used up no seq.
