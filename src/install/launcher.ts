@@ -4,7 +4,7 @@
 
 // `|| :` inside each `$(…)`: husky runs hook files with `sh -e`, where a failing
 // assignment at the end of an `||` list would end the hook before it could say anything.
-const FIND =
+export const FIND =
   'b=node_modules/.bin/audit-hooks; ' +
   '[ -x "$b" ] || b="$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null || :)/../node_modules/.bin/audit-hooks"; ' +
   '[ -x "$b" ] || b="$(command -v audit-hooks || :)"';
