@@ -460,9 +460,11 @@ function encodeLine(text: string): Buffer {
 }
 
 function writeError(file: string, error: unknown): Error {
-  const { code, message } = error as NodeJS.ErrnoException;
+  const { code, message, syscall } = error as NodeJS.ErrnoException;
+  // A system call's error is named by its code; the writer's own (a link refused) by its text.
+  const detail = syscall === undefined ? message : (code ?? message);
   return new Error(
-    `Could not append to ${file}: ${code ?? message}; the entry was not logged (check that the folder is writable and the disk has space)`,
+    `Could not append to ${file}: ${detail}; the entry was not logged (check that the folder is writable and the disk has space)`,
     { cause: error },
   );
 }
