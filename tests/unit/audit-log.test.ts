@@ -359,3 +359,58 @@ describe('a shard claimed by consolidation (§4)', () => {
     expect(readJsonl(log.shardFile)).toEqual([two]);
   });
 });
+
+describe('v2 writer additions', () => {
+  it.each(['../../etc/passwd', 'a/b', '', 42])(
+    'refuses a caller session_id %j with a TypeError, writing nothing',
+    (sessionId) => {
+      const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+      expect(() => log.log({ session_id: sessionId })).toThrow(TypeError);
+      expect(() => log.logJson(JSON.stringify({ session_id: sessionId }))).toThrow(TypeError);
+      expect(existsSync(log.shardFile)).toBe(false);
+    },
+  );
+
+  it('logJson keeps the caller’s text and adds the missing envelope fields in front', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(NOW));
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    const written = log.logJson('{ "big": 12345678901234567890, "seq": 7 }');
+    const line = readFileSync(log.shardFile, 'utf8');
+    expect(line).toMatch(
+      new RegExp(
+        `^\\{"id":"[0-9a-f-]{36}","timestamp":"${NOW}","session_id":"s","big":12345678901234567890,"seq":7\\}\\n$`,
+      ),
+    );
+    expect(written.seq).toBe(7);
+    expect(() => log.logJson('[1]')).toThrow(/JSON object/);
+    expect(() => log.logJson('{"a":')).toThrow(TypeError);
+  });
+
+  it('a new writer of a session continues its seq from the shard', () => {
+    const first = new AuditLog({ repoRoot: root, sessionId: 'same' });
+    first.log({});
+    first.log({});
+    first.close();
+    const second = new AuditLog({ repoRoot: root, sessionId: 'same' });
+    expect(second.log({}).seq).toBe(3);
+    expect(second.logJson('{}').seq).toBe(4);
+  });
+
+  it('creates logs/active with its .gitignore in one rename, leaving nothing aside', () => {
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    log.log({});
+    expect(readFileSync(join(activeDir(), '.gitignore'), 'utf8')).toBe('*\n');
+    expect(readdirSync(join(root, 'logs'))).toEqual(['active']);
+  });
+
+  it('refuses a logs/active that is a symbolic link, writing nothing through it', () => {
+    const outside = tempDir('audit-hooks-outside-');
+    mkdirSync(join(root, 'logs'));
+    symlinkSync(outside, activeDir());
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    expect(() => log.log({})).toThrow(/logs\/active is a symbolic link/);
+    expect(readdirSync(outside)).toEqual([]);
+    rmSync(outside, { recursive: true });
+  });
+});
