@@ -12,7 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'dist', 'bin.js');
@@ -97,6 +97,42 @@ try {
   git(repo, 'worktree', 'add', '-q', '-b', 'agent-c', agentC);
   show(git(repo, 'worktree', 'list'));
 
+  step('Claude Code works in agent-b, Codex in agent-c: install --agent wires their hooks');
+  const lib = await import(join(root, 'dist', 'index.js'));
+  const agentSessions = {};
+  for (const [dir, agent, events] of [
+    [agentB, 'claude-code', ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse']],
+    [agentC, 'codex', ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse']],
+  ]) {
+    for (const action of lib.planAgentInstall(dir, [agent], (path, what) => `${path}: ${what}`)) {
+      mkdirSync(dirname(action.path), { recursive: true });
+      writeFileSync(action.path, action.content);
+      show(action.summary.replace(scratch, '…'));
+    }
+    // Each hook command as the tool runs it: `sh -c`, the payload on stdin.
+    const spec = lib.agentNamed(agent);
+    const config = JSON.parse(readFileSync(join(dir, spec.configFile), 'utf8'));
+    const envFile = join(scratch, `${agent}.env`);
+    for (const event of events) {
+      const payload = readFileSync(
+        join(root, 'tests', 'fixtures', 'agents', agent, `${event}.json`),
+        'utf8',
+      )
+        .replaceAll('__ROOT__', dir)
+        .replaceAll('__HOME__', scratch);
+      execFileSync('sh', ['-c', config.hooks[event][0].hooks[0].command], {
+        cwd: dir,
+        env: { ...env, CLAUDE_PROJECT_DIR: dir, CLAUDE_ENV_FILE: envFile, CODEX_ENV_FILE: envFile },
+        input: payload,
+      });
+    }
+    agentSessions[dir] = {
+      agent,
+      session: /AUDIT_HOOKS_SESSION=(\S+)/.exec(readFileSync(envFile, 'utf8'))[1],
+    };
+    show(`${agent}'s session start exported AUDIT_HOOKS_SESSION=${agentSessions[dir].session}`);
+  }
+
   step('Three sessions write their audit trails side by side, each to its own shard');
   await Promise.all([
     session(repo, 'lead', [
@@ -136,12 +172,25 @@ try {
     git(dir, 'add', file);
     commit(dir, `Work on ${file}`);
     workCommits[file] = git(dir, 'rev-parse', 'HEAD').trim();
+    // With AUDIT_HOOKS_SESSION set, the post-commit step records the commit in the session.
+    if (agentSessions[dir] !== undefined) {
+      const { agent, session: sessionId } = agentSessions[dir];
+      lib.recordCommitEvent({ cwd: dir, sessionId, agent });
+      show(`${agent}: commit ${workCommits[file].slice(0, 12)} recorded in session ${sessionId}`);
+    }
     git(dir, 'add', 'logs/history');
     git(dir, 'commit', '-q', '-m', 'Record the audit trail');
   }
   show(
     `agent-b/logs/active is empty again: ${readdirSync(join(agentB, 'logs', 'active')).filter((f) => f.endsWith('.jsonl')).length === 0}`,
   );
+
+  for (const [dir, { agent, session: id }] of Object.entries(agentSessions)) {
+    step(
+      `audit-hooks tail --session ${id.slice(0, 8)}… -n 2  (${agent}'s session ends with its commit)`,
+    );
+    show(cli(dir, 'tail', '--session', id, '-n', '2'));
+  }
 
   step('The secret agent-c pasted never reached git: consolidation redacted it');
   const leaked = readdirSync(join(agentC, 'logs', 'history'))
@@ -151,7 +200,7 @@ try {
         .split('\n'),
     )
     .map((line) => JSON.parse(line))
-    .find((entry) => entry.tool === 'Bash');
+    .find((entry) => typeof entry.command === 'string' && entry.command.includes('gh pr create'));
   show(`command:  ${leaked.command}`);
   show(`redacted: ${JSON.stringify(leaked.redacted)}`);
 
@@ -175,8 +224,8 @@ try {
     `logs/history/${partitions.join(', ')}: ${lines.length} entries, conflict markers: ${lines.some((l) => l.startsWith('<<<<<<<'))}`,
   );
 
-  step('audit-hooks tail -n 9');
-  show(cli(repo, 'tail', '-n', '9'));
+  step('audit-hooks tail -n 14');
+  show(cli(repo, 'tail', '-n', '14'));
 
   step('audit-hooks verify --history  (the committed trail only ever grew)');
   show(cli(repo, 'verify', '--history'));
