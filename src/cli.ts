@@ -191,13 +191,22 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
     .command('install', 'Set up audit-hooks in every worktree of this repository')
     .option('--dry-run', 'Print the changes, write nothing')
     .option('--manager <name>', 'Hook manager: lefthook, husky or git (default: detected)')
+    .option(
+      '--agent <names>',
+      'Wire coding agents’ hooks too: claude-code,codex,gemini,cursor,copilot or all',
+    )
     .action(
       action(async (options: Record<string, unknown>) => {
         const { installCommand } = await import('./commands/install.js');
+        const agents = stringOption(options, 'agent', argv);
         return installCommand({
           ...context,
           dryRun: options.dryRun === true,
           manager: stringOption(options, 'manager', argv),
+          agents: agents
+            ?.split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== ''),
         });
       }),
     );

@@ -307,3 +307,5 @@ export const budgetDefaults = (problem: string) =>
 
 export const budgetConfigInvalid = (file: string, problem: string) =>
   `invalid ${file}: ${problem}; fix the "budget" section (see the README, Size budget)`;
+
+export const agentStepsHeader = `${PREFIX} to do by hand, for the agents' hooks to run:`;

@@ -372,3 +372,43 @@ describe('Cursor runs the hooks of .claude/settings.json too: each moment is rec
     applyActions(planAgentUninstall(setup.worktree, say));
   });
 });
+
+describe('audit-hooks install --agent (until install() plans agents itself)', () => {
+  it('wires the agents in every worktree, prints the steps by hand, and uninstall gives the files back', () => {
+    const repo = makeWorktreeRepo({ linked: 1 });
+    linkBin(repo.root);
+    const user = '{\n  "model": "opus"\n}\n';
+    mkdirSync(join(repo.root, '.claude'));
+    writeFileSync(join(repo.root, '.claude', 'settings.json'), user);
+
+    const first = repo.install(['install', '--agent', 'codex,claude-code']);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/\.codex\/hooks\.json .*: create \(Codex hooks\)/);
+    expect(first.stdout).toMatch(/to do by hand[\s\S]*Codex: .*trust/);
+    for (const worktree of repo.worktrees) {
+      expect(readFileSync(join(worktree, '.codex', 'hooks.json'), 'utf8')).toContain(
+        agentMarker('codex'),
+      );
+      expect(readFileSync(join(worktree, '.claude', 'settings.json'), 'utf8')).toContain(
+        agentMarker('claude-code'),
+      );
+    }
+    expect(
+      JSON.parse(readFileSync(join(repo.root, '.claude', 'settings.json'), 'utf8')).model,
+    ).toBe('opus');
+
+    const again = repo.install(['install', '--agent', 'codex,claude-code']);
+    expect(again.stdout).toMatch(/already installed/);
+
+    const bad = repo.install(['install', '--agent', 'vim']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown agent `vim`/);
+
+    expect(repo.install(['uninstall']).status).toBe(0);
+    expect(readFileSync(join(repo.root, '.claude', 'settings.json'), 'utf8')).toBe(user);
+    for (const worktree of repo.worktrees) {
+      expect(() => readFileSync(join(worktree, '.codex', 'hooks.json'))).toThrow();
+    }
+  });
+});
