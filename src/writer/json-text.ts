@@ -38,10 +38,6 @@ export class JsonTextError extends SyntaxError {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-// A string token: no raw control characters, escapes of the JSON grammar only.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON strings must not hold raw U+0000-U+001F; this is how they are refused.
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
-
 /** Parses `text` (one JSON value, whitespace around it allowed) into a tree of spans. */
 export function parseJsonText(text: string, options: ParseOptions = {}): JsonNode {
   const parser = new Parser(text, options.jsonc === true);
@@ -110,10 +106,28 @@ class Parser {
     );
   }
 
+  // A loop, not a regular expression: V8 runs out of stack matching `(a|b)*` over a
+  // string of megabytes.
   string(): void {
-    STRING.lastIndex = this.at;
-    if (!STRING.test(this.text)) throw new JsonTextError('Bad string', this.at);
-    this.at = STRING.lastIndex;
+    const { text } = this;
+    const start = this.at;
+    for (let i = start + 1; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        this.at = i + 1;
+        return;
+      }
+      if (c < 0x20) break;
+      if (c === 0x5c) {
+        const next = text[i + 1];
+        if (next === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) break;
+          i += 5;
+        } else if (next !== undefined && '"\\/bfnrt'.includes(next)) i++;
+        else break;
+      }
+    }
+    throw new JsonTextError('Bad string', start);
   }
 
   object(depth: number): JsonNode {

@@ -84,11 +84,11 @@ describe('never blocking', () => {
     writeFileSync(join(root, 'logs'), 'a file where the folder should be\n');
     const result = hook(root, payload());
     expectNeverBlocked(result);
-    expect(result.stderr).toMatch(/did not log .*ENOTDIR/);
+    expect(result.stderr).toMatch(/did not log .*logs is not a folder/);
     // logs/active cannot exist here, so the failure went to the git folder.
     expect(hookFailures(root)).toMatchObject({ count: 1 });
     expect(readFileSync(join(root, '.git', 'audit-hooks-hook-failures'), 'utf8')).toContain(
-      'ENOTDIR',
+      'logs is not a folder',
     );
   });
 
