@@ -38,6 +38,11 @@ describe('parseJsonText / compactJson', () => {
     expect(() => parseJsonText(text)).toThrow(JsonTextError);
   });
 
+  it('reads a 10 MB string (no regular expression to run out of stack)', () => {
+    const text = `{"blob":"${'b'.repeat(10 * 1024 * 1024)}\\n"}`;
+    expect(compact(text)).toBe(text);
+  });
+
   it('agrees with JSON.parse on what the values are', () => {
     const text = '{"a":{"b":[1,"two",{"c":null}]},"d":"\\ud83d\\ude00"}';
     expect(JSON.parse(compact(text))).toEqual(JSON.parse(text));
