@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -43,8 +43,12 @@ const git = (cwd, ...args) =>
 const cli = (cwd, ...args) =>
   execFileSync(process.execPath, [bin, ...args], { cwd, env, encoding: 'utf8' });
 // Commits and prints what audit-hooks said in the commit's hooks, then `git status`.
-const commit = (cwd, message) => {
-  const run = spawnSync('git', ['commit', '-q', '-m', message], { cwd, env, encoding: 'utf8' });
+const commit = (cwd, message, extraEnv = {}) => {
+  const run = spawnSync('git', ['commit', '-q', '-m', message], {
+    cwd,
+    env: { ...env, ...extraEnv },
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`git commit failed: ${run.stderr}`);
   const said = `${run.stdout}\n${run.stderr}`
     .split('\n')
@@ -92,9 +96,9 @@ try {
   git(repo, 'commit', '-q', '-m', 'initial');
   show(`${repo}`);
 
-  step('npx audit-hooks install');
-  show(cli(repo, 'install'));
-  git(repo, 'add', 'lefthook.yml');
+  step('npx audit-hooks install --agent claude-code,codex');
+  show(cli(repo, 'install', '--agent', 'claude-code,codex'));
+  git(repo, 'add', 'lefthook.yml', '.claude', '.codex');
   commit(repo, 'Set up audit-hooks');
 
   step('Two agents get their own worktrees');
@@ -104,7 +108,46 @@ try {
   git(repo, 'worktree', 'add', '-q', '-b', 'agent-c', agentC);
   show(git(repo, 'worktree', 'list'));
 
-  step('Three sessions write their audit trails side by side, each to its own shard');
+  step('Claude Code works in agent-b, Codex in agent-c: their own hooks log each step');
+  const lib = await import(join(root, 'dist', 'index.js'));
+  const agentSessions = {};
+  for (const [dir, agent, events] of [
+    [agentB, 'claude-code', ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse']],
+    [agentC, 'codex', ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse']],
+  ]) {
+    // Each configured command as the tool runs it: `sh -c`, the payload on stdin.
+    const spec = lib.agentNamed(agent);
+    const config = JSON.parse(readFileSync(join(dir, spec.configFile), 'utf8'));
+    const envFile = join(scratch, `${agent}.env`);
+    for (const event of events) {
+      const payload = readFileSync(
+        join(root, 'tests', 'fixtures', 'agents', agent, `${event}.json`),
+        'utf8',
+      )
+        .replaceAll('__ROOT__', dir)
+        .replaceAll('__HOME__', scratch);
+      execFileSync('sh', ['-c', config.hooks[event][0].hooks[0].command], {
+        cwd: dir,
+        env: { ...env, CLAUDE_PROJECT_DIR: dir, CLAUDE_ENV_FILE: envFile, CODEX_ENV_FILE: envFile },
+        input: payload,
+      });
+    }
+    // What the tool passes on to the commands it runs (its env file).
+    const exported = readFileSync(envFile, 'utf8');
+    agentSessions[dir] = {
+      agent,
+      session: /AUDIT_HOOKS_SESSION=(\S+)/.exec(exported)[1],
+      env: {
+        AUDIT_HOOKS_SESSION: /AUDIT_HOOKS_SESSION=(\S+)/.exec(exported)[1],
+        AUDIT_HOOKS_AGENT: agent,
+      },
+    };
+    show(
+      `${agent}: 4 hook calls logged; its session start exported AUDIT_HOOKS_SESSION=${agentSessions[dir].session}`,
+    );
+  }
+
+  step('Three more sessions write their audit trails side by side, each to its own shard');
   await Promise.all([
     session(repo, 'lead', [
       { event: 'prompt', text: 'Split the parser work between two agents' },
@@ -141,13 +184,23 @@ try {
   ]) {
     writeFileSync(join(dir, file), `// ${file}\n`);
     git(dir, 'add', file);
-    commit(dir, `Work on ${file}`);
+    // The agent's own `git commit` runs with the variables its session exported.
+    commit(dir, `Work on ${file}`, agentSessions[dir]?.env);
     workCommits[file] = git(dir, 'rev-parse', 'HEAD').trim();
     show(git(dir, 'show', '--stat', '--format=', 'HEAD').trim());
   }
 
+  for (const [dir, { agent, session: id }] of Object.entries(agentSessions)) {
+    step(
+      `audit-hooks tail --session ${id.slice(0, 8)}… -n 3  (${agent}'s session knows its commit)`,
+    );
+    show(cli(dir, 'tail', '--session', id, '-n', '3'));
+  }
+
   step('The secret agent-c pasted never reached git: consolidation redacted it');
-  const leaked = historyLines(agentC).find((entry) => entry.tool === 'Bash');
+  const leaked = historyLines(agentC).find(
+    (entry) => typeof entry.command === 'string' && entry.command.includes('gh pr create'),
+  );
   show(`command:  ${leaked.command}`);
   show(`redacted: ${JSON.stringify(leaked.redacted)}`);
 
@@ -173,8 +226,8 @@ try {
   );
   show(`git status: ${git(repo, 'status', '--porcelain').trim() || 'clean'}`);
 
-  step('audit-hooks tail -n 9');
-  show(cli(repo, 'tail', '-n', '9'));
+  step('audit-hooks tail -n 12');
+  show(cli(repo, 'tail', '-n', '12'));
 
   step('audit-hooks verify --history  (no committed batch file ever changed)');
   show(cli(repo, 'verify', '--history'));

@@ -37,7 +37,18 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       '--session <id>',
       'Session id (default: $AUDIT_HOOKS_SESSION, the payload’s session_id, or new)',
     )
-    .option('--event <name>', 'Set the entry’s `event` field')
+    .option(
+      '--event <name>',
+      'Set the entry’s `event` field (with --agent: the tool’s own event name)',
+    )
+    .option(
+      '--agent <name>',
+      'Map a coding agent’s hook payload: claude-code, codex, gemini, cursor, copilot',
+    )
+    .option(
+      '--hook',
+      'Hook mode: never fails (exit 0), at most one warning line, failures kept for status',
+    )
     .action(
       action(async (json: string | undefined, options: Record<string, unknown>) => {
         const { logCommand } = await import('./commands/log.js');
@@ -46,6 +57,8 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
           json,
           session: stringOption(options, 'session', argv),
           event: stringOption(options, 'event', argv),
+          agent: stringOption(options, 'agent', argv),
+          hook: options.hook === true,
         });
       }),
     );
@@ -232,14 +245,23 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       '--mode <mode>',
       'in-commit (default: the trail rides in its own commit) or post-commit (written after it, unstaged)',
     )
+    .option(
+      '--agent <names>',
+      'Wire coding agents’ hooks too: claude-code,codex,gemini,cursor,copilot or all',
+    )
     .action(
       action(async (options: Record<string, unknown>) => {
         const { installCommand } = await import('./commands/install.js');
+        const agents = stringOption(options, 'agent', argv);
         return installCommand({
           ...context,
           dryRun: options.dryRun === true,
           manager: stringOption(options, 'manager', argv),
           mode: stringOption(options, 'mode', argv),
+          agents: agents
+            ?.split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== ''),
         });
       }),
     );

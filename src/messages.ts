@@ -79,6 +79,12 @@ export const hookDidNotConsolidate = (reason: string) =>
 export const unknownStep = (step: string, mode: string | undefined) =>
   `unknown commit step \`${step}${mode === undefined ? '' : ` --mode ${mode}`}\`: use \`hook pre-commit\` or \`hook post-commit\`, with --mode in-commit (default) or post-commit`;
 
+export const badSessionVariable = (value: string) =>
+  `${PREFIX} warning: AUDIT_HOOKS_SESSION=${JSON.stringify(value.slice(0, 80))} cannot name a session (use 1-64 characters from A-Z a-z 0-9 _ -): the commit was not recorded in it`;
+
+export const commitNotRecorded = (reason: string) =>
+  `${PREFIX} warning: the commit was not recorded in the session of AUDIT_HOOKS_SESSION (${reason})`;
+
 export const notAFolder = (path: string) =>
   `${path} is a symbolic link or a file where audit-hooks keeps a folder; replace it with a real folder (audit-hooks never follows links out of the worktree)`;
 
@@ -291,6 +297,7 @@ export const statusDetail = (text: string) => `  ${' '.repeat(STATUS_LABEL_WIDTH
 
 export const STATUS_LABELS = {
   hooks: 'hooks',
+  agents: 'agents',
   shards: 'live shards',
   claims: 'waiting',
   quarantine: 'quarantine',
@@ -343,6 +350,12 @@ export const statusIgnored = (
   mode: string,
 ) =>
   `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern})${mode === 'in-commit' ? ': fine, the pre-commit step stages batch files with git add -f' : ': the trail will not be committed; run install again to add un-ignore rules'}`;
+
+export const noAgents = (command: string) =>
+  `none wired: \`${command} install --agent all\` (or name them: claude-code,codex,gemini,cursor,copilot)`;
+
+export const hookFailuresSummary = (count: number, latest: string) =>
+  `${count} agent hook ${count === 1 ? 'call' : 'calls'} failed (never blocking the agent); latest: ${latest}`;
 
 export const shardsSummary = (shards: number, entries: number) =>
   shards === 0
@@ -437,3 +450,27 @@ export const noEntries = (filters: readonly string[]) =>
 
 export const tailBuiltInRules = (problem: string) =>
   `${problem}; live entries are shown redacted by the built-in rules only`;
+
+export const notUtf8Input =
+  'the entry is not valid UTF-8; pass UTF-8 text (nothing was logged, so nothing was turned into U+FFFD)';
+
+export const unknownAgent = (name: string) =>
+  `unknown agent \`${name}\`: use claude-code, codex, gemini, cursor or copilot`;
+
+export const hookNotLogged = (
+  agent: string | undefined,
+  event: string | undefined,
+  reason: string,
+) =>
+  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${reason}); kept for audit-hooks status`;
+
+export const hookTimedOut = (seconds: number) =>
+  `no hook payload on stdin after ${seconds} s (the tool must pipe it and close stdin)`;
+
+export const budgetDefaults = (problem: string) =>
+  `${PREFIX} warning: ${problem}; logged with the default size budget`;
+
+export const budgetConfigInvalid = (file: string, problem: string) =>
+  `invalid ${file}: ${problem}; fix the "budget" section (see the README, Size budget)`;
+
+export const agentStepsHeader = `${PREFIX} to do by hand, for the agents' hooks to run:`;

@@ -140,7 +140,8 @@ export function installedRepo(options: { linked?: number; bin?: boolean } = {}):
 
 /**
  * Takes back the last commit in each of `worktrees` but keeps the files install wrote; drops
- * what consolidation made (the history, its claim folder) and the main worktree's
+ * what consolidation and the writer made (the history, its claim folder, the shard folder's
+ * .gitignore) and the main worktree's
  * `node_modules/` that {@link linkBin} made, so only install's own changes are left.
  */
 export function undoCommits(repo: WorktreeRepo, worktrees = repo.worktrees): void {
@@ -149,6 +150,8 @@ export function undoCommits(repo: WorktreeRepo, worktrees = repo.worktrees): voi
     gitIn(worktree, ['reset', '-q', '--soft', 'HEAD~1']);
     rmSync(join(worktree, 'logs', 'history'), { recursive: true, force: true });
     rmSync(join(worktree, 'logs', 'active', '.claimed'), { recursive: true, force: true });
+    // The writer's own: logs/active ignores itself once a shard was written (SPEC §4).
+    rmSync(join(worktree, 'logs', 'active', '.gitignore'), { force: true });
   }
 }
 
