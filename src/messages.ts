@@ -97,8 +97,11 @@ export const shardNotClaimed = (code: string) =>
 export const shardUnreadable = (code: string) =>
   `could not be read (${code}): given back to logs/active under a new name, the other shards were consolidated; check its permissions`;
 
+export const shardMovedToQuarantine = (code: string) =>
+  `could not be read (${code}) nor given back to logs/active: moved to logs/quarantine/ as it is; check its permissions`;
+
 export const shardLeftInClaim = (code: string) =>
-  `could not be read (${code}) nor given back; it stays in logs/active/.claimed until its set is released: copy it out now`;
+  `a claimed shard could not be read (${code}), nor moved back to logs/active or to logs/quarantine; its claim set in logs/active/.claimed waits, untouched: fix its permissions`;
 
 export const batchNameTaken = (path: string) =>
   `${path} already exists with other content (was it edited?); the batch stays in logs/active/.claimed: run \`audit-hooks verify\``;

@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
 import { decodeLine } from '../read/decode-line.js';
 import type { SkipHandler } from './claim.js';
@@ -29,6 +30,7 @@ import { EntryTable } from './entry-table.js';
 import { fingerprint, type Ledger, serializeTail, TAIL_IDS, TAIL_LINES } from './ledger.js';
 import { ACTIVE, batchFile, compactStamp, QUARANTINE } from './paths.js';
 import { openClaim, readClaimLines } from './read-claim.js';
+import { ensureSelfIgnoringFolder } from './safe-folders.js';
 import { StagedFile } from './staged-file.js';
 
 /** Options of {@link decideBatch}. */
@@ -262,7 +264,9 @@ async function buildRun(
 }
 
 // A claim that cannot be read (a mode 000 file, a read error) goes back to logs/active
-// under a name of its own and is reported: it never holds up the other shards.
+// and is reported: it never holds up the other shards. Should that fail too, it goes to
+// logs/quarantine; should that fail as well, the run stops without a decision, so the set
+// (and the shard in it) stays, and is never released with a shard nobody read.
 function giveBack(
   root: string,
   source: Source,
@@ -271,19 +275,25 @@ function giveBack(
   onSkip: SkipHandler,
 ): void {
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  const back = join(
-    root,
-    ACTIVE,
-    source.file.slice(ACTIVE.length + 1).replace(/\.jsonl$/, `.returned-${token}.jsonl`),
-  );
-  try {
-    renameSync(source.path, back);
-  } catch {
-    // left in the set: the set is then released with it unread, so say so loudly
-    onSkip(source.file, messages.shardLeftInClaim(code));
-    return;
+  // One suffix, not one more per run: the name must not grow past what a folder holds.
+  const base = source.file.slice(ACTIVE.length + 1).replace(/(\.returned-[0-9a-f]+)?\.jsonl$/, '');
+  const places: Array<[() => string, string]> = [
+    [() => join(root, ACTIVE, `${base}.returned-${token}.jsonl`), messages.shardUnreadable(code)],
+    [
+      () => join(ensureSelfIgnoringFolder(root, QUARANTINE), `unreadable-${token}-${base}.jsonl`),
+      messages.shardMovedToQuarantine(code),
+    ],
+  ];
+  for (const [place, message] of places) {
+    try {
+      renameSync(source.path, place());
+      onSkip(source.file, message);
+      return;
+    } catch {
+      // try the next place
+    }
   }
-  onSkip(source.file, messages.shardUnreadable(code));
+  throw new AuditHooksError(messages.shardLeftInClaim(code));
 }
 
 function writeBatches(

@@ -209,8 +209,13 @@ async function decideAll(
   const sessions = new Set<string>();
   for (const [index, set] of sets.entries()) {
     if (set.manifest !== undefined) continue;
-    // Older sets' tails count: a copy re-appended after their claim lands in this one.
-    const ledger = loadLedger(root, sets.slice(0, index));
+    // The other sets' tails count: a copy re-appended after their claim lands in a later
+    // set (one that sorts after them, see newSetId), and dropping a copy whichever set
+    // holds the other is never a loss.
+    const ledger = loadLedger(
+      root,
+      sets.filter((_, other) => other !== index),
+    );
     const manifest = await decideBatch(root, set, {
       settleMs: options.settleMs,
       redact: options.redact,
