@@ -221,3 +221,24 @@ describe('tail({ logPath }): a legacy single-file log (SPEC §4)', () => {
     expect(tailRecords({ cwd: dir, logPath: 'audit.jsonl', n: 1 })[0]?.entry.i).toBe(11);
   });
 });
+
+describe('a submodule is a repository of its own (issue 12 #11)', () => {
+  it('an agent logging inside a submodule writes to the submodule’s trail, which the parent neither consolidates nor shows', () => {
+    const repo = makeWorktreeRepo({ linked: 0 });
+    const library = makeWorktreeRepo({ linked: 0 });
+    const allow = ['-c', 'protocol.file.allow=always'];
+    gitIn(repo.root, [...allow, 'submodule', 'add', '-q', library.root, 'vendor/lib']);
+    gitIn(repo.root, ['commit', '-qm', 'Add the submodule']);
+    const sub = join(repo.root, 'vendor', 'lib');
+
+    log(sub, 'agent-in-sub', { event: 'inside the submodule' });
+    log(repo.root, 'agent-top', { event: 'in the parent' });
+
+    expect(tailJson(sub, []).map((e) => e.event)).toEqual(['inside the submodule']);
+    expect(tailJson(repo.root, ['--all']).map((e) => e.event)).toEqual(['in the parent']);
+    expect(runCli(['consolidate'], { cwd: repo.root }).status).toBe(0);
+    expect(tailJson(sub, []).map((e) => e.event)).toEqual(['inside the submodule']);
+    // The submodule's shards ignore themselves: the parent sees no change in it.
+    expect(gitIn(repo.root, ['status', '--porcelain', '--', 'vendor/lib']).trim()).toBe('');
+  });
+});
