@@ -1,9 +1,10 @@
-// Everything the view shows, gathered in one place: when the reading side changes (the
-// lead's `tail --all`, v2 history storage), only this file changes.
+// Everything the view shows, gathered in one place: the history's batch files (which give
+// each entry its commit) and the live entries `tail` reads (of every worktree with --all).
 import { compareEntryLines, type EntryLine } from '../history/entry-line.js';
 import { parseSince } from '../read/parse-since.js';
 import type { WarningHandler } from '../read/read-warning.js';
 import { tailRecords } from '../read/tail.js';
+import { worktreesOf } from '../read/worktrees.js';
 import { worktreeRedactor } from '../redact/redactor.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { type CommitInfo, readBatches } from './batches.js';
@@ -43,7 +44,7 @@ export interface ViewInput {
 export interface CollectOptions {
   /** Any folder inside the worktree (default: `process.cwd()`). */
   cwd?: string;
-  /** Every worktree of the repository (see the TODO in {@link collectView}). */
+  /** The live entries of every worktree of the repository too. */
   all?: boolean;
   /** Only entries at or after this time: a Date, or `--since` text (`15m`, `2h`, ISO time). */
   since?: Date | string | undefined;
@@ -68,11 +69,13 @@ export function collectView(options: CollectOptions = {}): ViewInput {
 
   // The batch files give each entry its commit; their entries are history, already redacted.
   const batches = readBatches(root, filter);
-  // TODO(lead): with `tail --all`, take the live entries of every worktree here, each
-  // tagged with its worktree, when `options.all` is set; today it is this worktree only.
+  // With `all`, the live shards of every worktree, each entry tagged with its worktree.
+  const worktrees = options.all ? worktreesOf(root) : [{ path: root, label: undefined }];
+  const pathOf = new Map(worktrees.map((worktree) => [worktree.label, worktree.path]));
   const tail = tailRecords({
     cwd: root,
     n: 0,
+    all: options.all === true,
     since: since === undefined ? undefined : new Date(since),
     session: options.session,
     onWarning: warn,
@@ -85,14 +88,22 @@ export function collectView(options: CollectOptions = {}): ViewInput {
   const byId = new Map<string, EntryLine>();
   for (const record of batches.records)
     if (!byId.has(record.entry.id)) byId.set(record.entry.id, record);
-  for (const record of tail)
-    if (!byId.has(record.entry.id)) byId.set(record.entry.id, redact(record));
+  const worktreeOf = new Map<string, string>();
+  for (const record of tail) {
+    if (byId.has(record.entry.id)) continue;
+    byId.set(record.entry.id, redact(record));
+    if (record.worktree !== undefined)
+      worktreeOf.set(record.entry.id, pathOf.get(record.worktree) ?? root);
+  }
   const entries = [...byId.values()]
     .sort(compareEntryLines)
-    .map((record): ViewEntry => ({ ...record, worktree: root }));
+    .map((record): ViewEntry => ({ ...record, worktree: worktreeOf.get(record.entry.id) ?? root }));
+  const shown = new Set(entries.map((entry) => entry.worktree));
 
   return {
-    worktrees: [{ path: root, ...branchOf(root) }],
+    worktrees: worktrees
+      .filter((worktree) => worktree.path === root || shown.has(worktree.path))
+      .map((worktree) => ({ path: worktree.path, ...branchOf(worktree.path) })),
     entries,
     commits: linkCommits(root, entries, batches.commits, batches.commitsOfEntry),
   };

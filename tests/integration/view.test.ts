@@ -171,7 +171,30 @@ describe('audit-hooks view', () => {
     expect(readPage(out).lines.length).toBe(later.length);
   });
 
-  it('accepts --all (today: this worktree) and writes an empty page when nothing was logged', () => {
+  it('--all shows the live entries of every worktree, each session under its worktree', () => {
+    repo = makeRepo();
+    const linked = join(tempDir(), 'agent-b');
+    repo.git('worktree', 'add', '-q', '-b', 'agent-b', linked);
+    expect(repo.cli(['log', '--session', 'main-s', '{"event":"here"}']).status).toBe(0);
+    expect(
+      repo.cli(['log', '--session', 'wt-s', '{"event":"there"}'], { cwd: linked }).status,
+    ).toBe(0);
+    const out = join(tempDir(), 'page.html');
+
+    expect(repo.cli(['view', '--no-open', '--out', out]).status).toBe(0);
+    expect(readPage(out).data.sessions.map((lane) => lane.id)).toEqual(['main-s']);
+
+    expect(repo.cli(['view', '--all', '--no-open', '--out', out]).status).toBe(0);
+    const { data } = readPage(out);
+    expect(data.worktrees.map((worktree) => worktree.path)).toEqual([repo.root, linked]);
+    const lanes = data.sessions.map((lane) => [lane.id, data.worktrees[lane.worktree]?.path]);
+    expect(lanes).toEqual([
+      ['main-s', repo.root],
+      ['wt-s', linked],
+    ]);
+  });
+
+  it('writes an empty page when nothing was logged', () => {
     repo = makeRepo();
     const out = join(tempDir(), 'page.html');
     const run = repo.cli(['view', '--all', '--no-open', '--out', out]);
