@@ -157,6 +157,7 @@ async function buildRun(
         const record = parsed.record;
         // Line framing is not the caller's data: a byte-order mark that starts the file and
         // a CR before the newline (an editor on Windows) stay out of the batch.
+        const from = start;
         if (
           line === 1 &&
           start === 0 &&
@@ -170,12 +171,14 @@ async function buildRun(
             ? bytes.length - 1
             : bytes.length;
         const lineBytes = bytes.subarray(start, end);
+        // What quarantine keeps: the line as it was, framing and all.
+        const raw = () => Buffer.from(bytes.subarray(from));
         const id = record.entry.id;
         const seen = byId.get(id);
         if (seen !== undefined) {
           if (sameBytes(readRow(sources, table, seen, index, fd, source), lineBytes)) duplicates++;
           else
-            rejected.push({ line, problem: messages.conflictingId, bytes: Buffer.from(lineBytes) });
+            rejected.push({ line, problem: messages.conflictingId, bytes: raw() });
           return;
         }
         const known = options.ledger.get(id);
@@ -185,7 +188,7 @@ async function buildRun(
             rejected.push({
               line,
               problem: messages.conflictingHistoryId,
-              bytes: Buffer.from(lineBytes),
+              bytes: raw(),
             });
           return;
         }
