@@ -58,11 +58,14 @@ export const consolidated = (
   sessions: number,
   batches: readonly string[],
   staged: boolean,
+  duplicates = 0,
 ) => {
   const into =
-    batches.length === 0
-      ? ' (all were copies of entries already consolidated)'
-      : ` → ${batches[0]}${batches.length > 1 ? ` and ${batches.length - 1} more` : ''}`;
+    batches.length > 0
+      ? ` → ${batches[0]}${batches.length > 1 ? ` and ${batches.length - 1} more` : ''}`
+      : duplicates > 0
+        ? ` (${duplicates === 1 ? 'a copy' : 'all copies'} of entries already consolidated)`
+        : ' (nothing new)';
   return `${PREFIX} ${entries.toLocaleString('en-US')} ${entries === 1 ? 'entry' : 'entries'} from ${sessions} ${sessions === 1 ? 'session' : 'sessions'}${into}${staged && batches.length > 0 ? ' (staged)' : ''}`;
 };
 
@@ -84,6 +87,9 @@ export const badSessionVariable = (value: string) =>
 
 export const commitNotRecorded = (reason: string) =>
   `${PREFIX} warning: the commit was not recorded in the session of AUDIT_HOOKS_SESSION (${reason})`;
+
+export const damagedClaimSet = (dir: string, problem: string) =>
+  `${dir}/manifest.json cannot be read (${problem}): that claim set is left alone, the others go on; move its *.jsonl files back to logs/active and delete the folder to consolidate them again`;
 
 export const notAFolder = (path: string) =>
   `${path} is a symbolic link or a file where audit-hooks keeps a folder; replace it with a real folder (audit-hooks never follows links out of the worktree)`;

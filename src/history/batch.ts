@@ -177,8 +177,7 @@ async function buildRun(
         const seen = byId.get(id);
         if (seen !== undefined) {
           if (sameBytes(readRow(sources, table, seen, index, fd, source), lineBytes)) duplicates++;
-          else
-            rejected.push({ line, problem: messages.conflictingId, bytes: raw() });
+          else rejected.push({ line, problem: messages.conflictingId, bytes: raw() });
           return;
         }
         const known = options.ledger.get(id);

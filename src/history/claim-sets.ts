@@ -56,6 +56,8 @@ export interface ClaimSet {
   /** Absolute path of its folder. */
   dir: string;
   manifest: Manifest | undefined;
+  /** Why its manifest cannot be read (a hand edit, a disk error): the set is left alone. */
+  damaged?: string;
 }
 
 export const CLAIMING_PREFIX = '.claiming-';
@@ -109,7 +111,17 @@ export function listClaimSets(root: string): ClaimSet[] {
     if (name.startsWith('.')) continue;
     const dir = join(claimed, name);
     if (kindOf(dir) !== 'folder') continue;
-    sets.push({ id: name, dir, manifest: readManifest(dir) });
+    try {
+      sets.push({ id: name, dir, manifest: readManifest(dir) });
+    } catch (error) {
+      // One damaged set must not stop the others (SPEC §5.5): it is reported, and waits.
+      sets.push({
+        id: name,
+        dir,
+        manifest: undefined,
+        damaged: (error as Error).message.split('\n')[0] ?? '',
+      });
+    }
   }
   return sets;
 }

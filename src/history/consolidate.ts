@@ -22,6 +22,7 @@ import {
   readHead,
   worktreeGitDir,
 } from '../git/worktree.js';
+import * as messages from '../messages.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { decideBatch } from './batch.js';
 import { adoptLooseClaims, claimShards, pendingShards, type SkipHandler } from './claim.js';
@@ -144,7 +145,13 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   try {
     const onSkip: SkipHandler = (file, reason) => result.warnings.push(`${file}: ${reason}`);
     adoptLooseClaims(root, onSkip);
-    const released = releaseHeld(root, listClaimSets(root), env, {
+    const found = listClaimSets(root);
+    for (const set of found) {
+      if (set.damaged !== undefined) {
+        result.warnings.push(messages.damagedClaimSet(join(CLAIMED, set.id), set.damaged));
+      }
+    }
+    const released = releaseHeld(root, found, env, {
       repairIndex: step === 'post-commit' && mode === 'in-commit',
     });
     result.released = released.sets;
@@ -208,7 +215,7 @@ async function decideAll(
 ): Promise<void> {
   const sessions = new Set<string>();
   for (const [index, set] of sets.entries()) {
-    if (set.manifest !== undefined) continue;
+    if (set.manifest !== undefined || set.damaged !== undefined) continue;
     // The other sets' tails count: a copy re-appended after their claim lands in a later
     // set (one that sorts after them, see newSetId), and dropping a copy whichever set
     // holds the other is never a loss.

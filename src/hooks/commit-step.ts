@@ -107,7 +107,7 @@ export function report(
   for (const warning of result.warnings) out.stderr.write(`${messages.warning(warning)}\n`);
   if (result.entries > 0 || result.batches.length > 0 || result.shards > 0) {
     out.stdout.write(
-      `${messages.consolidated(result.entries, result.sessions.length, result.batches, result.staged.length > 0)}\n`,
+      `${messages.consolidated(result.entries, result.sessions.length, result.batches, result.staged.length > 0, result.duplicates)}\n`,
     );
   } else if (result.staged.length > 0) {
     out.stdout.write(`${messages.restaged(result.staged.length)}\n`);
