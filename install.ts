@@ -10,6 +10,7 @@ import { pendingShards } from './src/history/claim.js';
 import { listClaimSets } from './src/history/claim-sets.js';
 import type { Mode } from './src/history/consolidate.js';
 import { type Action, applyActions } from './src/install/actions.js';
+import { agentUserSteps, planAgentInstall, planAgentUninstall } from './src/install/agents.js';
 import { planGitInstall, planGitUninstall } from './src/install/git-hooks.js';
 import { planHuskyInstall, planHuskyUninstall } from './src/install/husky.js';
 import {
@@ -43,6 +44,8 @@ export interface InstallOptions {
   manager?: Manager;
   /** When the trail is committed (default: as installed, else `in-commit`). */
   mode?: Mode;
+  /** Coding agents whose own hooks to wire (`all`: those whose folder exists). */
+  agents?: string[];
 }
 
 /** What install or uninstall did (or, with `dryRun`, would do). */
@@ -59,6 +62,8 @@ export interface InstallResult {
   actions: Action[];
   /** What install found and did about it (ignore rules, worktrees, waiting entries). */
   notes: string[];
+  /** What the user must do for an agent's hooks to run (Codex: enable and trust them). */
+  agentSteps: string[];
   dryRun: boolean;
 }
 
@@ -136,6 +141,10 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
   if (manager === 'husky') planHuskyInstall(plan);
   if (manager === 'git') planGitInstall(plan);
   planIgnoreRules(plan);
+  // Agents' configuration is committed with the rest, in this worktree; the others get it
+  // when they merge (writing tracked files there would block that merge).
+  const agents = options.agents ?? [];
+  if (agents.length > 0) plan.actions.push(...planAgentInstall(repo.root, agents, plan.say));
   if (!options.dryRun) {
     applyActions(plan.actions);
     // Post-commit mode commits whatever git will take: make sure the rules did it.
@@ -144,7 +153,10 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
       if (rule !== undefined) throw new AuditHooksError(messages.ignoredCannotFix(rule));
     }
   }
-  return result(plan, reason, modeReason, options.dryRun === true);
+  return {
+    ...result(plan, reason, modeReason, options.dryRun === true),
+    agentSteps: agents.length > 0 ? agentUserSteps(repo.root, agents) : [],
+  };
 }
 
 /** Removes what {@link install} added (v1's additions too), and nothing else. */
@@ -158,6 +170,7 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
   planHuskyUninstall(plan);
   planGitUninstall(plan);
   planIgnoreRulesRemoval(plan);
+  plan.actions.push(...planAgentUninstall(repo.root, plan.say));
   for (const worktree of repo.worktrees) {
     if (!existsSync(worktree)) continue;
     const shards = pendingShards(worktree).length;
@@ -179,6 +192,7 @@ function result(plan: Plan, reason: string, modeReason: string, dryRun: boolean)
     current: plan.repo.root,
     actions: plan.actions,
     notes: plan.notes,
+    agentSteps: [],
     dryRun,
   };
 }

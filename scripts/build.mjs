@@ -46,6 +46,24 @@ await build({
   plugins: [writerIsExternal],
 });
 
+// The page of `audit-hooks view`: one script and one stylesheet for the browser, which the
+// command inlines into the single HTML file it writes (dist/view/page.js, page.css).
+await build({
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: ['chrome109', 'firefox115', 'safari16'],
+  entryPoints: [
+    { in: 'src/view/page/main.ts', out: 'view/page' },
+    { in: 'src/view/page/page.css', out: 'view/page' },
+  ],
+  outdir: staging,
+  minify: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
 execFileSync(
   process.execPath,
   [

@@ -37,7 +37,18 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       '--session <id>',
       'Session id (default: $AUDIT_HOOKS_SESSION, the payload’s session_id, or new)',
     )
-    .option('--event <name>', 'Set the entry’s `event` field')
+    .option(
+      '--event <name>',
+      'Set the entry’s `event` field (with --agent: the tool’s own event name)',
+    )
+    .option(
+      '--agent <name>',
+      'Map a coding agent’s hook payload: claude-code, codex, gemini, cursor, copilot',
+    )
+    .option(
+      '--hook',
+      'Hook mode: never fails (exit 0), at most one warning line, failures kept for status',
+    )
     .action(
       action(async (json: string | undefined, options: Record<string, unknown>) => {
         const { logCommand } = await import('./commands/log.js');
@@ -46,6 +57,8 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
           json,
           session: stringOption(options, 'session', argv),
           event: stringOption(options, 'event', argv),
+          agent: stringOption(options, 'agent', argv),
+          hook: options.hook === true,
         });
       }),
     );
@@ -147,12 +160,17 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
 
   cli
     .command('tail', 'Show the latest entries of the history and the live shards, oldest first')
-    .option('-n, --lines <count>', 'How many entries (default 10; 0 = all)')
+    .option('-n, --lines <count>', 'How many entries (default 10; 0 = all; -n5 and -5 work too)')
     .option('-f, --follow', 'Keep running and print new entries as they are written')
     .option('--json', 'Print the entries as JSON lines (for jq)')
     .option('--session <id>', 'Only this session’s entries')
     .option('--since <time>', 'Only entries since an ISO time or a duration (15m, 2h, 7d)')
-    .option('--commit <rev>', 'Only the entries consolidated by this commit')
+    .option('--commit <rev>', 'Only the entries of this commit')
+    .option('--all', 'The live shards of every worktree too, each line naming its worktree')
+    .option('--agent <name>', 'Only entries whose agent is this')
+    .option('--event <name>', 'Only entries whose event is this')
+    .option('--tool <name>', 'Only entries whose tool is this')
+    .option('--grep <regex>', 'Only entries whose stored line matches this regular expression')
     .action(
       action(async (options: Record<string, unknown>) => {
         const { tailCommand } = await import('./commands/tail.js');
@@ -161,9 +179,35 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
           n: options.lines,
           follow: options.follow === true,
           json: options.json === true,
+          all: options.all === true,
           session: stringOption(options, 'session', argv),
           since: stringOption(options, 'since', argv),
           commit: stringOption(options, 'commit', argv),
+          agent: stringOption(options, 'agent', argv),
+          event: stringOption(options, 'event', argv),
+          tool: stringOption(options, 'tool', argv),
+          grep: stringOption(options, 'grep', argv),
+        });
+      }),
+    );
+
+  cli
+    .command('view', 'Write the audit trail as a timeline (one HTML file) and open it')
+    .option('--all', 'Every worktree of the repository')
+    .option('--since <time>', 'Only entries since an ISO time or a duration (15m, 2h, 7d)')
+    .option('--session <id>', 'Only this session’s entries')
+    .option('--out <file>', 'Write here (default: logs/view/index.html, which git ignores)')
+    .option('--no-open', 'Only write the file and print its path')
+    .action(
+      action(async (options: Record<string, unknown>) => {
+        const { viewCommand } = await import('./commands/view.js');
+        return viewCommand({
+          ...context,
+          all: options.all === true,
+          since: stringOption(options, 'since', argv),
+          session: stringOption(options, 'session', argv),
+          out: stringOption(options, 'out', argv),
+          open: options.open !== false,
         });
       }),
     );
@@ -201,14 +245,23 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       '--mode <mode>',
       'in-commit (default: the trail rides in its own commit) or post-commit (written after it, unstaged)',
     )
+    .option(
+      '--agent <names>',
+      'Wire coding agents’ hooks too: claude-code,codex,gemini,cursor,copilot or all',
+    )
     .action(
       action(async (options: Record<string, unknown>) => {
         const { installCommand } = await import('./commands/install.js');
+        const agents = stringOption(options, 'agent', argv);
         return installCommand({
           ...context,
           dryRun: options.dryRun === true,
           manager: stringOption(options, 'manager', argv),
           mode: stringOption(options, 'mode', argv),
+          agents: agents
+            ?.split(',')
+            .map((name) => name.trim())
+            .filter((name) => name !== ''),
         });
       }),
     );
@@ -227,7 +280,7 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   cli.version(version());
 
   try {
-    cli.parse(argv, { run: false });
+    cli.parse(expandTailCount(argv), { run: false });
     if (cli.options.help || cli.options.version) return 0;
     if (!cli.matchedCommand) {
       const name = cli.args[0];
@@ -241,6 +294,38 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   } catch (error) {
     return report(error, context);
   }
+}
+
+// Options of tail that take a value: a `-5` right after one of them is that value.
+const TAIL_VALUE_OPTIONS = new Set([
+  '-n',
+  '--lines',
+  '--session',
+  '--since',
+  '--commit',
+  '--agent',
+  '--event',
+  '--tool',
+  '--grep',
+]);
+
+/** `tail -n5` and `tail -5` as `tail -n 5`, like tail(1); cac takes them for unknown options. */
+function expandTailCount(argv: readonly string[]): string[] {
+  const command = argv.findIndex((arg, i) => i >= 2 && !arg.startsWith('-'));
+  if (argv[command] !== 'tail') return [...argv];
+  const out = argv.slice(0, command + 1);
+  for (let i = command + 1; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const count = /^-n?(\d+)$/.exec(arg);
+    if (count !== null && !TAIL_VALUE_OPTIONS.has(argv[i - 1] as string)) {
+      out.push('-n', count[1] as string);
+    } else out.push(arg);
+  }
+  return out;
 }
 
 function report(error: unknown, context: CliContext): number {

@@ -8,6 +8,10 @@ export {
   type Manager,
   uninstall,
 } from '../install.js';
+export { type CommitEventOptions, recordCommitEvent } from './agents/commit-event.js';
+export { AGENTS, type AgentSpec, agentNamed, EVENTS, type EventName } from './agents/index.js';
+export { normalizePayload } from './agents/normalize.js';
+export { exportSession } from './agents/session-env.js';
 export {
   type ConsolidateOptions,
   type ConsolidateResult,
@@ -27,6 +31,23 @@ export {
   type HistoryFinding,
   verifyHistory,
 } from './history/verify-history.js';
+export { applyBudget, type Budget, DEFAULT_BUDGET, type Trim } from './hooks/budget.js';
+export { loadBudget } from './hooks/budget-config.js';
+export {
+  type HookFailure,
+  type HookFailures,
+  hookFailures,
+  recordHookFailure,
+} from './hooks/hook-failures.js';
+export {
+  AGENT_NAMES,
+  agentHookCommand,
+  agentStatus,
+  agentUserSteps,
+  planAgentInstall,
+  planAgentUninstall,
+  resolveAgents,
+} from './install/agents.js';
 export {
   type EntryHandler,
   type FollowOptions,
@@ -56,6 +77,7 @@ export {
   type RedactionRules,
   redactEntry,
 } from './redact/redact.js';
+export { findSecretsInLine, type LineRedaction, redactLine } from './redact/redact-line.js';
 export {
   findSecrets,
   type ScanFinding,

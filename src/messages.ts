@@ -58,11 +58,14 @@ export const consolidated = (
   sessions: number,
   batches: readonly string[],
   staged: boolean,
+  duplicates = 0,
 ) => {
   const into =
-    batches.length === 0
-      ? ' (all were copies of entries already consolidated)'
-      : ` → ${batches[0]}${batches.length > 1 ? ` and ${batches.length - 1} more` : ''}`;
+    batches.length > 0
+      ? ` → ${batches[0]}${batches.length > 1 ? ` and ${batches.length - 1} more` : ''}`
+      : duplicates > 0
+        ? ` (${duplicates === 1 ? 'a copy' : 'all copies'} of entries already consolidated)`
+        : ' (nothing new)';
   return `${PREFIX} ${entries.toLocaleString('en-US')} ${entries === 1 ? 'entry' : 'entries'} from ${sessions} ${sessions === 1 ? 'session' : 'sessions'}${into}${staged && batches.length > 0 ? ' (staged)' : ''}`;
 };
 
@@ -79,6 +82,15 @@ export const hookDidNotConsolidate = (reason: string) =>
 export const unknownStep = (step: string, mode: string | undefined) =>
   `unknown commit step \`${step}${mode === undefined ? '' : ` --mode ${mode}`}\`: use \`hook pre-commit\` or \`hook post-commit\`, with --mode in-commit (default) or post-commit`;
 
+export const badSessionVariable = (value: string) =>
+  `${PREFIX} warning: AUDIT_HOOKS_SESSION=${JSON.stringify(value.slice(0, 80))} cannot name a session (use 1-64 characters from A-Z a-z 0-9 _ -): the commit was not recorded in it`;
+
+export const commitNotRecorded = (reason: string) =>
+  `${PREFIX} warning: the commit was not recorded in the session of AUDIT_HOOKS_SESSION (${reason})`;
+
+export const damagedClaimSet = (dir: string, problem: string) =>
+  `${dir}/manifest.json cannot be read (${problem}): that claim set is left alone, the others go on; move its *.jsonl files back to logs/active and delete the folder to consolidate them again`;
+
 export const notAFolder = (path: string) =>
   `${path} is a symbolic link or a file where audit-hooks keeps a folder; replace it with a real folder (audit-hooks never follows links out of the worktree)`;
 
@@ -91,8 +103,11 @@ export const shardNotClaimed = (code: string) =>
 export const shardUnreadable = (code: string) =>
   `could not be read (${code}): given back to logs/active under a new name, the other shards were consolidated; check its permissions`;
 
+export const shardMovedToQuarantine = (code: string) =>
+  `could not be read (${code}) nor given back to logs/active: moved to logs/quarantine/ as it is; check its permissions`;
+
 export const shardLeftInClaim = (code: string) =>
-  `could not be read (${code}) nor given back; it stays in logs/active/.claimed until its set is released: copy it out now`;
+  `a claimed shard could not be read (${code}), nor moved back to logs/active or to logs/quarantine; its claim set in logs/active/.claimed waits, untouched: fix its permissions`;
 
 export const batchNameTaken = (path: string) =>
   `${path} already exists with other content (was it edited?); the batch stays in logs/active/.claimed: run \`audit-hooks verify\``;
@@ -269,6 +284,9 @@ export const invalidLines = (
 export const badCount = (value: string) =>
   `-n ${JSON.stringify(value)} is not a number of entries: use a whole number, e.g. -n 20 (0 shows all)`;
 
+export const badGrep = (value: string, detail: string) =>
+  `--grep ${JSON.stringify(value)} is not a regular expression (${detail}); e.g. --grep 'npm (test|run)'`;
+
 export const badSince = (value: string) =>
   `--since ${JSON.stringify(value)} is not a time: use an ISO time (2026-11-24, 2026-11-24T13:00, 2026-11-24T13:00:00Z) or a duration such as 30s, 15m, 2h, 7d, 2w`;
 
@@ -297,6 +315,7 @@ export const statusDetail = (text: string) => `  ${' '.repeat(STATUS_LABEL_WIDTH
 
 export const STATUS_LABELS = {
   hooks: 'hooks',
+  agents: 'agents',
   shards: 'live shards',
   claims: 'waiting',
   quarantine: 'quarantine',
@@ -322,8 +341,22 @@ export const hooksInstalled = (
   setups: ReadonlyArray<{ manager: string; hook: string; file: string }>,
   mode: string | undefined,
   complete: boolean,
-) =>
-  `${complete ? `installed, ${mode} mode` : 'partly installed'}: ${setups.map((setup) => hookSetup(setup.manager, setup.hook, setup.file)).join('; ')}`;
+) => {
+  // One mention per file: "lefthook (pre-commit and post-commit jobs in lefthook.yml)".
+  const byFile = new Map<string, { manager: string; file: string; hooks: string[] }>();
+  for (const setup of setups) {
+    const key = `${setup.manager}\0${setup.file}`;
+    const item = byFile.get(key) ?? { manager: setup.manager, file: setup.file, hooks: [] };
+    item.hooks.push(setup.hook);
+    byFile.set(key, item);
+  }
+  const described = [...byFile.values()].map((item) =>
+    item.manager === 'lefthook'
+      ? `lefthook (${item.hooks.join(' and ')} ${item.hooks.length === 1 ? 'job' : 'jobs'} in ${item.file})`
+      : `${item.manager} (${item.file})`,
+  );
+  return `${complete ? `installed, ${mode} mode` : 'partly installed (a commit step is missing: run install again)'}: ${described.join('; ')}`;
+};
 
 export const hooksNotRunning = (manager: string, hook: string, file: string, note: string) =>
   `NOT RUNNING: ${hookSetup(manager, hook, file)} is set up, but ${note}`;
@@ -335,6 +368,12 @@ export const statusIgnored = (
   mode: string,
 ) =>
   `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern})${mode === 'in-commit' ? ': fine, the pre-commit step stages batch files with git add -f' : ': git add leaves the trail out of commits until this branch’s root .gitignore un-ignores it (merge the branch where install added the rules, or run install here)'}`;
+
+export const noAgents = (command: string) =>
+  `none wired: \`${command} install --agent all\` (or name them: claude-code,codex,gemini,cursor,copilot)`;
+
+export const hookFailuresSummary = (count: number, latest: string) =>
+  `${count} agent hook ${count === 1 ? 'call' : 'calls'} failed (never blocking the agent); latest: ${latest}`;
 
 export const shardsSummary = (shards: number, entries: number) =>
   shards === 0
@@ -397,3 +436,59 @@ export const scanFound = (count: number, lines: number, where: string) =>
 
 export const commitWithFollow =
   '--commit cannot be combined with --follow: a commit’s entries are already all there';
+
+// View.
+
+export const viewWritten = (view: {
+  file: string;
+  entries: number;
+  sessions: number;
+  commits: number;
+}) =>
+  `${PREFIX} wrote the timeline of ${count(view.entries, 'entry', 'entries')} (${count(view.sessions, 'session', 'sessions')}, ${count(view.commits, 'commit', 'commits')}) to ${view.file}`;
+
+export const viewEmpty = `${PREFIX} no entries to show yet (nothing logged, or nothing matches --since/--session); the page says so too`;
+
+export const viewNoDisplay = `${PREFIX} no display to open a browser on (DISPLAY and WAYLAND_DISPLAY are unset): open the file above in a browser`;
+
+export const viewNotOpened = (detail: string) =>
+  `${PREFIX} warning: could not start the browser (${detail}): open the file above yourself`;
+
+export const viewNotWritten = (file: string, code: string) =>
+  `cannot write ${file} (${code}): give --out a file in a folder that exists and that you can write`;
+
+export const viewDirNotFolder = (path: string) =>
+  `${path} is not a folder or file of audit-hooks (a symbolic link?); remove it, or pass --out FILE`;
+
+export const viewNotBuilt = (file: string) =>
+  `the view's page is missing (${file}): run \`npm run build\` in the audit-hooks package`;
+
+export const noEntries = (filters: readonly string[]) =>
+  filters.length === 0 ? `${PREFIX} no entries` : `${PREFIX} no entries match ${filters.join(' ')}`;
+
+export const tailBuiltInRules = (problem: string) =>
+  `${problem}; live entries are shown redacted by the built-in rules only`;
+
+export const notUtf8Input =
+  'the entry is not valid UTF-8; pass UTF-8 text (nothing was logged, so nothing was turned into U+FFFD)';
+
+export const unknownAgent = (name: string) =>
+  `unknown agent \`${name}\`: use claude-code, codex, gemini, cursor or copilot`;
+
+export const hookNotLogged = (
+  agent: string | undefined,
+  event: string | undefined,
+  reason: string,
+) =>
+  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${reason}); kept for audit-hooks status`;
+
+export const hookTimedOut = (seconds: number) =>
+  `no hook payload on stdin after ${seconds} s (the tool must pipe it and close stdin)`;
+
+export const budgetDefaults = (problem: string) =>
+  `${PREFIX} warning: ${problem}; logged with the default size budget`;
+
+export const budgetConfigInvalid = (file: string, problem: string) =>
+  `invalid ${file}: ${problem}; fix the "budget" section (see the README, Size budget)`;
+
+export const agentStepsHeader = `${PREFIX} to do by hand, for the agents' hooks to run:`;

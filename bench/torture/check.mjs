@@ -280,12 +280,14 @@ export function checkRepo(root, options = {}) {
       else counts.pending++;
       const { entry } = found;
       const { pad } = expectedEntry({ ...record, ts: entry.timestamp, seq: 1 }, record.p);
+      // v2: seq continues across `log` calls of one session (§3), and `log` trims a value
+      // over its size budget (§9) to its head, noting the cut.
       if (
         entry.session_id !== record.s ||
         entry.writer !== record.w ||
         entry.i !== record.i ||
-        entry.pad !== pad ||
-        entry.seq !== 1
+        !(entry.pad === pad || isTrimmedPad(entry, pad)) ||
+        !(Number.isSafeInteger(entry.seq) && entry.seq >= 1)
       ) {
         counts.altered++;
         failures.push(`entry ${record.id} (via the CLI) was altered`);
@@ -305,12 +307,12 @@ export function checkRepo(root, options = {}) {
   for (const record of ledger.inflight) {
     if (record.id === undefined) continue;
     known.add(record.id);
-    const line = JSON.stringify(expectedEntry({ ...record, seq: record.i + 1 }, record.p));
+    const line = anySeq(JSON.stringify(expectedEntry({ ...record, seq: record.i + 1 }, record.p)));
     tornCandidates.push(Buffer.from(line));
     const found = history.get(record.id);
     if (found !== undefined) {
       counts.inflightConsolidated++;
-      if (withoutCommit(found.line) !== line) {
+      if (anySeq(withoutCommit(found.line)) !== line) {
         counts.altered++;
         failures.push(`${found.where}: in-flight entry ${record.id} was altered`);
       }
@@ -325,12 +327,11 @@ export function checkRepo(root, options = {}) {
   }
 
   for (const record of quarantine) {
+    const bytes = Buffer.from(anySeq(record.bytes.toString('latin1')), 'latin1');
     const torn =
-      record.bytes.length > 0 &&
+      bytes.length > 0 &&
       tornCandidates.some(
-        (line) =>
-          line.length > record.bytes.length &&
-          line.subarray(0, record.bytes.length).equals(record.bytes),
+        (line) => line.length > bytes.length && line.subarray(0, bytes.length).equals(bytes),
       );
     if (torn) counts.tornQuarantined++;
     if (options.quarantine === 'torn' && torn) continue;
@@ -354,4 +355,25 @@ export function checkRepo(root, options = {}) {
     failures.push(`${counts.shardsLeft} shards or claims left in logs/active after the final run`);
   }
   return { counts, failures };
+}
+
+// A writer's seq continues from its session's shard (§3 v2), so a line's seq depends on
+// what other writers of the session wrote before: compared as any seq.
+function anySeq(line) {
+  return line.replace(
+    /^(\{"id":"[^"]*","timestamp":"[^"]*","session_id":"[^"]*","seq":)\d+/,
+    '$10',
+  );
+}
+
+// `audit-hooks log` keeps a string over its budget (4096 bytes by default) as its head and
+// a note of the cut (§9).
+function isTrimmedPad(entry, pad) {
+  return (
+    typeof entry.pad === 'string' &&
+    entry.pad.endsWith('…') &&
+    pad.startsWith(entry.pad.slice(0, -1)) &&
+    Array.isArray(entry.trimmed) &&
+    entry.trimmed.some((cut) => cut.path === 'pad' && cut.bytes === Buffer.byteLength(pad))
+  );
 }

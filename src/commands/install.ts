@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { type InstallResult, install, MANAGERS, type Manager, uninstall } from '../../install.js';
 import { UsageError } from '../errors.js';
 import { MODES, type Mode } from '../history/consolidate.js';
+import { AGENT_NAMES } from '../install/agents.js';
 import * as messages from '../messages.js';
 
 /** Options of {@link installCommand} and {@link uninstallCommand}. */
@@ -12,6 +13,8 @@ export interface InstallCommandOptions {
   dryRun?: boolean;
   manager?: string | undefined;
   mode?: string | undefined;
+  /** `--agent`: coding agents to wire (names, or `all`). */
+  agents?: string[] | undefined;
 }
 
 /** `audit-hooks install`: says which manager and mode and why, then each change (or that there was none). */
@@ -22,11 +25,16 @@ export async function installCommand(options: InstallCommandOptions): Promise<nu
   }
   if (mode !== undefined && !MODES.includes(mode as Mode))
     throw new UsageError(messages.unknownMode(mode));
+  for (const name of options.agents ?? []) {
+    if (name !== 'all' && !AGENT_NAMES.includes(name))
+      throw new UsageError(messages.unknownAgent(name));
+  }
   const result = await install({
     cwd: options.cwd,
     dryRun: options.dryRun === true,
     ...(manager === undefined ? {} : { manager: manager as Manager }),
     ...(mode === undefined ? {} : { mode: mode as Mode }),
+    ...(options.agents === undefined ? {} : { agents: options.agents }),
   });
   report(options.stdout, result, 'install');
   return 0;
@@ -52,6 +60,9 @@ function report(out: Writable, result: InstallResult, verb: 'install' | 'uninsta
   ];
   for (const action of result.actions) if (action.summary !== '') lines.push(`  ${action.summary}`);
   for (const note of result.notes) lines.push(`  ${note}`);
+  if (result.agentSteps.length > 0) {
+    lines.push(messages.agentStepsHeader, ...result.agentSteps.map((step) => `  - ${step}`));
+  }
   lines.push(
     messages.installFooter(
       verb,

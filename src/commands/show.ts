@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { showCommit } from '../history/show.js';
 import * as messages from '../messages.js';
-import { createLayout, formatEntry, useColor } from '../read/format-entry.js';
+import { createLayout, escapeJsonLine, formatRecord, useColor } from '../read/format-entry.js';
 
 /** Options of {@link showCommand}. */
 export interface ShowCommandOptions {
@@ -12,11 +12,12 @@ export interface ShowCommandOptions {
   json?: boolean;
 }
 
-/** `audit-hooks show <rev>`: the entries the post-commit consolidation of that commit stamped. */
+/** `audit-hooks show <rev>`: the entries of that commit (SPEC §13). */
 export async function showCommand(options: ShowCommandOptions): Promise<number> {
-  const { commit, entries } = showCommit({ cwd: options.cwd, rev: options.rev });
+  const { commit, entries, records } = showCommit({ cwd: options.cwd, rev: options.rev });
   if (options.json) {
-    for (const entry of entries) options.stdout.write(`${JSON.stringify(entry)}\n`);
+    // As stored (1.50 stays 1.50), with terminal-unsafe characters as JSON escapes.
+    for (const record of records) options.stdout.write(`${escapeJsonLine(record.line)}\n`);
     return 0;
   }
   const now = new Date();
@@ -27,7 +28,9 @@ export async function showCommand(options: ShowCommandOptions): Promise<number> 
       ? options.stdout.columns
       : undefined;
   let text = `${messages.showHeader(commit, entries.length)}\n`;
-  for (const entry of entries) text += `${formatEntry(entry, { color, width, now, layout })}\n`;
+  for (const record of records) {
+    text += `${formatRecord(record.entry, record.line, { color, width, now, layout })}\n`;
+  }
   options.stdout.write(text);
   return 0;
 }

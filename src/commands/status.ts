@@ -59,6 +59,21 @@ function describe(worktree: WorktreeStatus, now: number): string[] {
     lines.push(detail(messages.statusIgnored(worktree.ignoredBy, hooks.mode ?? 'in-commit')));
   }
 
+  lines.push(
+    row(
+      label.agents,
+      worktree.agents.length === 0
+        ? messages.noAgents(worktree.command)
+        : worktree.agents.map((item) => `${item.agent} (${item.file})`).join(', '),
+    ),
+  );
+  if (worktree.hookFailures.count > 0) {
+    const last = worktree.hookFailures.latest.at(-1);
+    lines.push(
+      detail(messages.hookFailuresSummary(worktree.hookFailures.count, last?.message ?? '')),
+    );
+  }
+
   const shards = worktree.shards;
   const entries = shards.reduce((sum, shard) => sum + shard.entries, 0);
   lines.push(row(label.shards, messages.shardsSummary(shards.length, entries)));

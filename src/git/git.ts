@@ -1,11 +1,27 @@
 import { execFileSync } from 'node:child_process';
+import { resolve, sep } from 'node:path';
 import { gitEnvironment } from '../writer/index.js';
 
-/** Runs git in `cwd` (without the hook's GIT_DIR & co.) and returns its trimmed output. */
+/**
+ * The environment to run git in `cwd` with. A repository the caller chose with `GIT_DIR`
+ * (and `GIT_WORK_TREE`) is honoured for folders of that work tree (SPEC §4); anywhere else
+ * — another worktree — git finds the repository from the folder, without the hook's
+ * location variables.
+ */
+export function gitEnvFor(cwd: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const clean = gitEnvironment(env);
+  if (!env.GIT_DIR) return clean;
+  const workTree = resolve(env.GIT_WORK_TREE || process.cwd());
+  const target = resolve(cwd);
+  if (target !== workTree && !target.startsWith(`${workTree}${sep}`)) return clean;
+  return { ...clean, GIT_DIR: resolve(env.GIT_DIR), GIT_WORK_TREE: workTree };
+}
+
+/** Runs git in `cwd` (see {@link gitEnvFor}) and returns its trimmed output. */
 export function git(cwd: string, args: string[]): string {
   return execFileSync('git', args, {
     cwd,
-    env: gitEnvironment(),
+    env: gitEnvFor(cwd),
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 256 * 1024 * 1024,

@@ -1,11 +1,17 @@
 // Reads what the hook needs straight from `.git` (no git process on the commit path).
+
+import { execFileSync } from 'node:child_process';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { detectRepoRoot } from '../writer/index.js';
-import { git } from './git.js';
 
-/** The worktree root above `cwd`: the nearest folder holding a `.git` file or folder. */
-export function findWorktreeRoot(cwd: string): string {
+/**
+ * The worktree root above `cwd`: the nearest folder holding a `.git` file or folder. A
+ * caller that set `GIT_DIR` (and `GIT_WORK_TREE`) chose the repository itself, as git does:
+ * the work tree is `GIT_WORK_TREE`, or else `cwd` (SPEC §4).
+ */
+export function findWorktreeRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GIT_DIR) return resolve(cwd, env.GIT_WORK_TREE || '.');
   let dir = resolve(cwd);
   for (;;) {
     try {
@@ -19,8 +25,12 @@ export function findWorktreeRoot(cwd: string): string {
   }
 }
 
-/** The worktree's own git folder (`.git`, or where a linked worktree's `.git` file points). */
-export function worktreeGitDir(root: string): string {
+/**
+ * The worktree's own git folder (`.git`, or where a linked worktree's `.git` file points;
+ * `GIT_DIR` when the caller set it).
+ */
+export function worktreeGitDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GIT_DIR) return resolve(root, env.GIT_DIR);
   const dotGit = join(root, '.git');
   if (statSync(dotGit).isDirectory()) return dotGit;
   const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
@@ -53,9 +63,9 @@ export function operationInProgress(gitDir: string): string | undefined {
  * The full sha of HEAD, read from the git folder (no git process in the hook): a
  * detached sha, a loose ref or packed-refs. Falls back to `git rev-parse` otherwise.
  */
-export function readHead(root: string): string | undefined {
+export function readHead(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   try {
-    const gitDir = worktreeGitDir(root);
+    const gitDir = worktreeGitDir(root, env);
     const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
     if (/^[0-9a-f]{40}$/.test(head)) return head;
     const ref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
@@ -75,7 +85,7 @@ export function readHead(root: string): string | undefined {
     // fall through to git, which knows every ref storage
   }
   try {
-    return git(root, ['rev-parse', '--verify', '-q', 'HEAD']);
+    return gitIn(root, ['rev-parse', '--verify', '-q', 'HEAD'], env);
   } catch {
     return undefined; // no commit yet
   }
@@ -87,4 +97,14 @@ function commonDir(gitDir: string): string {
   } catch {
     return gitDir;
   }
+}
+
+// git with the caller's environment as it is (GIT_DIR and all): the hook's own repository.
+function gitIn(root: string, args: string[], env: NodeJS.ProcessEnv): string {
+  return execFileSync('git', args, {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trimEnd();
 }

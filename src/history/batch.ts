@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, mkdirSync, readSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
 import { decodeLine } from '../read/decode-line.js';
 import type { SkipHandler } from './claim.js';
@@ -29,6 +30,7 @@ import { EntryTable } from './entry-table.js';
 import { fingerprint, type Ledger, serializeTail, TAIL_IDS, TAIL_LINES } from './ledger.js';
 import { ACTIVE, batchFile, compactStamp, QUARANTINE } from './paths.js';
 import { openClaim, readClaimLines } from './read-claim.js';
+import { ensureSelfIgnoringFolder } from './safe-folders.js';
 import { StagedFile } from './staged-file.js';
 
 /** Options of {@link decideBatch}. */
@@ -155,6 +157,7 @@ async function buildRun(
         const record = parsed.record;
         // Line framing is not the caller's data: a byte-order mark that starts the file and
         // a CR before the newline (an editor on Windows) stay out of the batch.
+        const from = start;
         if (
           line === 1 &&
           start === 0 &&
@@ -168,12 +171,13 @@ async function buildRun(
             ? bytes.length - 1
             : bytes.length;
         const lineBytes = bytes.subarray(start, end);
+        // What quarantine keeps: the line as it was, framing and all.
+        const raw = () => Buffer.from(bytes.subarray(from));
         const id = record.entry.id;
         const seen = byId.get(id);
         if (seen !== undefined) {
           if (sameBytes(readRow(sources, table, seen, index, fd, source), lineBytes)) duplicates++;
-          else
-            rejected.push({ line, problem: messages.conflictingId, bytes: Buffer.from(lineBytes) });
+          else rejected.push({ line, problem: messages.conflictingId, bytes: raw() });
           return;
         }
         const known = options.ledger.get(id);
@@ -183,7 +187,7 @@ async function buildRun(
             rejected.push({
               line,
               problem: messages.conflictingHistoryId,
-              bytes: Buffer.from(lineBytes),
+              bytes: raw(),
             });
           return;
         }
@@ -262,7 +266,9 @@ async function buildRun(
 }
 
 // A claim that cannot be read (a mode 000 file, a read error) goes back to logs/active
-// under a name of its own and is reported: it never holds up the other shards.
+// and is reported: it never holds up the other shards. Should that fail too, it goes to
+// logs/quarantine; should that fail as well, the run stops without a decision, so the set
+// (and the shard in it) stays, and is never released with a shard nobody read.
 function giveBack(
   root: string,
   source: Source,
@@ -271,19 +277,25 @@ function giveBack(
   onSkip: SkipHandler,
 ): void {
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  const back = join(
-    root,
-    ACTIVE,
-    source.file.slice(ACTIVE.length + 1).replace(/\.jsonl$/, `.returned-${token}.jsonl`),
-  );
-  try {
-    renameSync(source.path, back);
-  } catch {
-    // left in the set: the set is then released with it unread, so say so loudly
-    onSkip(source.file, messages.shardLeftInClaim(code));
-    return;
+  // One suffix, not one more per run: the name must not grow past what a folder holds.
+  const base = source.file.slice(ACTIVE.length + 1).replace(/(\.returned-[0-9a-f]+)?\.jsonl$/, '');
+  const places: Array<[() => string, string]> = [
+    [() => join(root, ACTIVE, `${base}.returned-${token}.jsonl`), messages.shardUnreadable(code)],
+    [
+      () => join(ensureSelfIgnoringFolder(root, QUARANTINE), `unreadable-${token}-${base}.jsonl`),
+      messages.shardMovedToQuarantine(code),
+    ],
+  ];
+  for (const [place, message] of places) {
+    try {
+      renameSync(source.path, place());
+      onSkip(source.file, message);
+      return;
+    } catch {
+      // try the next place
+    }
   }
-  onSkip(source.file, messages.shardUnreadable(code));
+  throw new AuditHooksError(messages.shardLeftInClaim(code));
 }
 
 function writeBatches(

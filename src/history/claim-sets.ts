@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { listNames } from '../files.js';
-import { CLAIMED, compactStamp } from './paths.js';
+import { CLAIMED, compactStamp, instantOfStamp, LEDGER } from './paths.js';
 import { kindOf } from './safe-folders.js';
 
 /** The recorded decision of a claim set: what its batch is. */
@@ -56,6 +56,8 @@ export interface ClaimSet {
   /** Absolute path of its folder. */
   dir: string;
   manifest: Manifest | undefined;
+  /** Why its manifest cannot be read (a hand edit, a disk error): the set is left alone. */
+  damaged?: string;
 }
 
 export const CLAIMING_PREFIX = '.claiming-';
@@ -63,9 +65,21 @@ export const RELEASED_PREFIX = '.released-';
 export const MANIFEST = 'manifest.json';
 export const RUN_PREFIX = 'run-';
 
-/** A new set id: sorts by creation time, unique across processes and containers. */
-export function newSetId(now = Date.now()): string {
-  return `${compactStamp(now)}-${randomBytes(5).toString('hex')}`;
+/**
+ * A new set id: sorts after every set this worktree has made (claimed, being claimed,
+ * released and remembered), even when the clock stepped back, and is unique across
+ * processes and containers. The order matters: a writer's re-appended copy always lands in
+ * a set claimed after the one holding the original, and copies are recognised by the
+ * tails of the sets that sort before (ledger.ts).
+ */
+export function newSetId(root: string, now = Date.now()): string {
+  let latest = 0;
+  const stamps = [...listNames(join(root, CLAIMED)), ...listNames(join(root, LEDGER))].map(
+    (name) => /(\d{8}T\d{9}Z)-[0-9a-f]{10}/.exec(name)?.[1],
+  );
+  for (const stamp of stamps)
+    if (stamp !== undefined) latest = Math.max(latest, instantOfStamp(stamp));
+  return `${compactStamp(Math.max(now, latest + 1))}-${randomBytes(5).toString('hex')}`;
 }
 
 /**
@@ -97,7 +111,17 @@ export function listClaimSets(root: string): ClaimSet[] {
     if (name.startsWith('.')) continue;
     const dir = join(claimed, name);
     if (kindOf(dir) !== 'folder') continue;
-    sets.push({ id: name, dir, manifest: readManifest(dir) });
+    try {
+      sets.push({ id: name, dir, manifest: readManifest(dir) });
+    } catch (error) {
+      // One damaged set must not stop the others (SPEC §5.5): it is reported, and waits.
+      sets.push({
+        id: name,
+        dir,
+        manifest: undefined,
+        damaged: (error as Error).message.split('\n')[0] ?? '',
+      });
+    }
   }
   return sets;
 }

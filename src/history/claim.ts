@@ -61,7 +61,7 @@ function claimInto(
 ): string | undefined {
   if (shards.length === 0) return undefined;
   const claimed = ensureFolder(root, CLAIMED);
-  const id = newSetId();
+  const id = newSetId(root);
   const filling = join(claimed, `${CLAIMING_PREFIX}${id}`);
   mkdirSync(filling);
   let moved = 0;

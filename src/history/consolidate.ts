@@ -22,10 +22,12 @@ import {
   readHead,
   worktreeGitDir,
 } from '../git/worktree.js';
+import * as messages from '../messages.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { decideBatch } from './batch.js';
 import { adoptLooseClaims, claimShards, pendingShards, type SkipHandler } from './claim.js';
 import { type ClaimSet, listClaimSets } from './claim-sets.js';
+import type { EntryLine } from './entry-line.js';
 import { loadLedger } from './ledger.js';
 import { acquireLock, type Lock } from './lock.js';
 import { ACTIVE, CLAIMED, LOCK, VERIFIED_MARKER } from './paths.js';
@@ -105,10 +107,10 @@ const MAX_BATCH_BYTES = 32 * 1024 * 1024;
 /** Runs the consolidation step `options.step` in the worktree of `options.cwd`. */
 export async function consolidate(options: ConsolidateOptions = {}): Promise<ConsolidateResult> {
   const cwd = options.cwd ?? process.cwd();
-  const root = options.hook ? findWorktreeRoot(cwd) : detectRepoRoot(cwd);
+  const env = options.env ?? process.env;
+  const root = options.hook ? findWorktreeRoot(cwd, env) : detectRepoRoot(cwd);
   const step = options.step ?? 'manual';
   const mode = options.mode ?? 'in-commit';
-  const env = options.env ?? process.env;
   const result: ConsolidateResult = {
     root,
     shards: 0,
@@ -123,7 +125,7 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     warnings: [],
   };
   if (options.hook) {
-    const operation = operationInProgress(worktreeGitDir(root));
+    const operation = operationInProgress(worktreeGitDir(root, env));
     if (operation !== undefined) return { ...result, skipped: operation };
   }
   const postCommitMode = step === 'post-commit' && mode === 'post-commit';
@@ -143,7 +145,13 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
   try {
     const onSkip: SkipHandler = (file, reason) => result.warnings.push(`${file}: ${reason}`);
     adoptLooseClaims(root, onSkip);
-    const released = releaseHeld(root, listClaimSets(root), env, {
+    const found = listClaimSets(root);
+    for (const set of found) {
+      if (set.damaged !== undefined) {
+        result.warnings.push(messages.damagedClaimSet(join(CLAIMED, set.id), set.damaged));
+      }
+    }
+    const released = releaseHeld(root, found, env, {
       repairIndex: step === 'post-commit' && mode === 'in-commit',
     });
     result.released = released.sets;
@@ -155,16 +163,20 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     if (step === 'pre-commit' && !indexHasChanges(root, env))
       return { ...result, skipped: 'nothing to commit' };
 
+    // Secrets never cross into git (§12): a bad configuration stops the run before any
+    // shard is claimed.
+    const redact = await loadRedactor(root);
     claimShards(root, onSkip);
     const sets = listClaimSets(root);
     await decideAll(root, sets, result, {
+      redact,
       onSkip,
       settleMs: options.settleMs ?? 250,
       maxBatchBytes: options.maxBatchBytes ?? MAX_BATCH_BYTES,
       commit:
         options.commit === false
           ? undefined
-          : (options.commit ?? (postCommitMode ? readHead(root) : undefined)),
+          : (options.commit ?? (postCommitMode ? readHead(root, env) : undefined)),
     });
     const present: string[] = [];
     for (const set of sets) {
@@ -194,24 +206,26 @@ async function decideAll(
   sets: ClaimSet[],
   result: ConsolidateResult,
   options: {
+    redact: (record: EntryLine) => EntryLine;
     onSkip: SkipHandler;
     settleMs: number;
     maxBatchBytes: number;
     commit: string | undefined;
   },
 ): Promise<void> {
-  if (sets.every((set) => set.manifest !== undefined)) return;
-  // Secrets never cross into git (§12); a bad configuration stops us before any batch.
-  const { worktreeRedactor } = await import('../redact/redactor.js');
-  const redact = worktreeRedactor(root);
   const sessions = new Set<string>();
   for (const [index, set] of sets.entries()) {
-    if (set.manifest !== undefined) continue;
-    // Older sets' tails count: a copy re-appended after their claim lands in this one.
-    const ledger = loadLedger(root, sets.slice(0, index));
+    if (set.manifest !== undefined || set.damaged !== undefined) continue;
+    // The other sets' tails count: a copy re-appended after their claim lands in a later
+    // set (one that sorts after them, see newSetId), and dropping a copy whichever set
+    // holds the other is never a loss.
+    const ledger = loadLedger(
+      root,
+      sets.filter((_, other) => other !== index),
+    );
     const manifest = await decideBatch(root, set, {
       settleMs: options.settleMs,
-      redact,
+      redact: options.redact,
       commit: options.commit,
       ledger,
       maxBatchBytes: options.maxBatchBytes,
@@ -228,6 +242,12 @@ async function decideAll(
       result.quarantined.push({ file: file.path, lines: file.lines });
   }
   result.sessions = [...sessions].sort();
+}
+
+// Loaded only when there is something to redact: the idle commit step never pays for it.
+async function loadRedactor(root: string): Promise<(record: EntryLine) => EntryLine> {
+  const { worktreeRedactor } = await import('../redact/redactor.js');
+  return worktreeRedactor(root);
 }
 
 async function tryLock(

@@ -19,10 +19,19 @@ const CLAIMED = join('logs', 'active', '.claimed');
  * print nothing and exit 0. Anything unusual (no `.git` above, an unreadable folder, a
  * link) answers false: the full step then decides, and words any problem.
  */
-export function nothingToConsolidate(cwd: string = process.cwd()): boolean {
+export function nothingToConsolidate(
+  cwd: string = process.cwd(),
+  step: string | undefined = undefined,
+): boolean {
+  // A session that asked for it records each commit (SPEC §15): work for the post-commit step.
+  if (step === 'post-commit' && process.env.AUDIT_HOOKS_SESSION) return false;
   try {
-    const root = worktreeRoot(resolve(cwd));
-    if (root === undefined || !hasGitDir(root)) return false;
+    // A caller's GIT_DIR names the repository (and GIT_WORK_TREE, or else cwd, its root).
+    const gitDir = process.env.GIT_DIR;
+    const root = gitDir
+      ? resolve(cwd, process.env.GIT_WORK_TREE || '.')
+      : worktreeRoot(resolve(cwd));
+    if (root === undefined || (!gitDir && !hasGitDir(root))) return false;
     const active = join(root, ACTIVE);
     if (!isFolderOrMissing(active)) return false;
     if (names(active).some((name) => name.endsWith('.jsonl'))) return false;

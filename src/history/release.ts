@@ -2,9 +2,14 @@
 // file it made. So an aborted commit (empty message, a failing commit-msg hook, nothing to
 // commit) or a batch thrown away (git reset --hard, git stash -u) loses nothing: the set
 // is still there, and the next commit publishes and stages it again.
+
+import { basename, join } from 'node:path';
 import { headHolds, indexHolds, restoreFromHead } from '../git/index-ops.js';
-import { type ClaimSet, releaseSet } from './claim-sets.js';
+import { type ClaimSet, RUN_PREFIX, releaseSet } from './claim-sets.js';
 import { rememberReleased } from './ledger.js';
+import { QUARANTINE } from './paths.js';
+import { linkNoClobber } from './publish.js';
+import { ensureSelfIgnoringFolder } from './safe-folders.js';
 
 /** What {@link releaseHeld} did. */
 export interface Released {
@@ -31,8 +36,12 @@ export function releaseHeld(
   if (decided.length === 0) return result;
   const paths = decided.flatMap((set) => set.manifest?.batches.map((batch) => batch.path) ?? []);
   const held = headHolds(root, paths, env);
-  const releasable = decided.filter((set) =>
-    (set.manifest?.batches ?? []).every((batch) => held.has(batch.path)),
+  // A set is done once HEAD holds its batch files and its quarantine is in place (a set
+  // of bad lines only has no batch file: its quarantine is all it made).
+  const releasable = decided.filter(
+    (set) =>
+      (set.manifest?.batches ?? []).every((batch) => held.has(batch.path)) &&
+      quarantinePublished(root, set),
   );
   if (options.repairIndex) {
     const ours = releasable.flatMap((set) => set.manifest?.batches.map((b) => b.path) ?? []);
@@ -45,4 +54,18 @@ export function releaseHeld(
     if (releaseSet(root, set)) result.sets++;
   }
   return result;
+}
+
+function quarantinePublished(root: string, set: ClaimSet): boolean {
+  const manifest = set.manifest;
+  if (manifest === undefined) return false;
+  const run = join(set.dir, `${RUN_PREFIX}${manifest.run}`);
+  return manifest.quarantine.every((file) => {
+    const staged = join(run, 'quarantine', file.path.slice(QUARANTINE.length + 1));
+    const outcome = linkNoClobber(
+      staged,
+      join(ensureSelfIgnoringFolder(root, QUARANTINE), basename(file.path)),
+    );
+    return outcome === 'linked' || outcome === 'same';
+  });
 }

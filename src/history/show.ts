@@ -22,12 +22,14 @@ export function resolveCommit(root: string, rev: string): string {
 export function showCommit(options: { cwd?: string; rev: string }): {
   commit: string;
   entries: Entry[];
+  /** The same entries with their lines exactly as stored. */
+  records: EntryLine[];
   batches: string[];
 } {
   const root = detectRepoRoot(options.cwd ?? process.cwd());
   const commit = resolveCommit(root, options.rev);
   const { records, batches } = commitRecords(root, commit);
-  return { commit, entries: records.map((record) => record.entry), batches };
+  return { commit, entries: records.map((record) => record.entry), records, batches };
 }
 
 /** The records of the batch files `commit` added, plus those stamped with it, in §3 order. */
@@ -37,12 +39,15 @@ export function commitRecords(
 ): { records: EntryLine[]; batches: string[] } {
   const batches = batchesAddedBy(root, commit);
   const byId = new Map<string, EntryLine>();
-  for (const text of blobs(
-    root,
-    batches.map((path) => `${commit}:${path}`),
-  )) {
-    for (const record of records(text))
+  const specs = batches.map((path) => `${commit}:${path}`);
+  for (const text of blobs(root, specs)) {
+    for (const record of records(text)) {
+      // A post-commit mode batch, committed with the next commit, holds entries stamped
+      // with the commit they followed: they answer for that one, not for this.
+      const stamp = record.entry.commit;
+      if (typeof stamp === 'string' && /^[0-9a-f]{40}$/.test(stamp) && stamp !== commit) continue;
       if (!byId.has(record.entry.id)) byId.set(record.entry.id, record);
+    }
   }
   for (const record of stampedWith(root, commit)) {
     if (!byId.has(record.entry.id)) byId.set(record.entry.id, record);

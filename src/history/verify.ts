@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { listNames } from '../files.js';
 import * as messages from '../messages.js';
 import { loadRedactionRules } from '../redact/config.js';
-import { type RedactionRules, redactEntry } from '../redact/redact.js';
+import type { RedactionRules } from '../redact/redact.js';
+import { findSecretsInLine } from '../redact/redact-line.js';
 import { redactor } from '../redact/redactor.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './entry-line.js';
@@ -66,7 +67,8 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
   const root = detectRepoRoot(options.cwd ?? process.cwd());
   // Secrets are findings too, and --fix redacts them like consolidation would (§12).
   const rules = loadRedactionRules(root);
-  if (!options.fix) return check(root, rules);
+  const first = check(root, rules);
+  if (!options.fix || first.findings.length === 0) return first;
   ensureSelfIgnoringFolder(root, ACTIVE);
   const lock = await acquireLock(join(root, LOCK));
   try {
@@ -199,7 +201,14 @@ function checkFile(
       else {
         const firstFile = files[first.file] as HistoryFile;
         const at = `${firstFile.file}:${first.line}`;
-        if (bytesAt(firstFile.path, first.offset, first.length).equals(bytes)) {
+        if (first.file === index) {
+          // Within one file: a v1 partition that --fix can repair, or an edited batch.
+          result.findings.push({
+            file: where,
+            line,
+            problem: `duplicate id ${id} (first at ${at})`,
+          });
+        } else if (bytesAt(firstFile.path, first.offset, first.length).equals(bytes)) {
           result.notes.push({ file: where, line, problem: messages.sameEntryTwice(id, at) });
         } else {
           result.findings.push({ file: where, line, problem: messages.idWithOtherContent(id, at) });
@@ -224,7 +233,8 @@ function checkFile(
         });
       }
       if (rules.enabled) {
-        for (const secret of redactEntry(record.entry, rules).findings) {
+        // On the line's text: every copy of a duplicate key is looked at (§12).
+        for (const secret of findSecretsInLine(record.line, rules)) {
           result.findings.push({
             file: where,
             line,

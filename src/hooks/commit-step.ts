@@ -43,6 +43,7 @@ export function parseStepArgs(
 
 /** Runs one commit step; always resolves to 0. */
 export async function commitStep(options: CommitStepOptions): Promise<number> {
+  let skipped: string | undefined;
   try {
     const result = await consolidate({
       cwd: options.cwd,
@@ -52,15 +53,50 @@ export async function commitStep(options: CommitStepOptions): Promise<number> {
       env: options.env,
       requireMarker: options.step === 'post-commit' && options.mode === 'post-commit',
     });
+    skipped = result.skipped;
     report(result, options);
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? '';
-    options.stderr.write(`${messages.hookDidNotConsolidate(message)}\n`);
-    if ((options.env.DEBUG ?? '').split(',').includes('audit-hooks')) {
-      options.stderr.write(`${(error as Error).stack ?? message}\n`);
-    }
+    warn(
+      options,
+      messages.hookDidNotConsolidate((error as Error).message.split('\n')[0] ?? ''),
+      error,
+    );
   }
+  if (options.step === 'post-commit' && !isOperation(skipped)) await recordCommit(options);
   return 0;
+}
+
+// A rebase, merge, cherry-pick or revert makes commits an agent did not make one by one.
+function isOperation(skipped: string | undefined): boolean {
+  return skipped !== undefined && skipped !== 'no-verify' && skipped !== 'nothing to commit';
+}
+
+/**
+ * A session that exported AUDIT_HOOKS_SESSION (an agent's session start does, SPEC §15)
+ * gets a `commit` event for each commit made from it: sha, branch, subject.
+ */
+async function recordCommit(options: CommitStepOptions): Promise<void> {
+  const sessionId = options.env.AUDIT_HOOKS_SESSION;
+  if (!sessionId) return;
+  try {
+    const { SESSION_ID_PATTERN } = await import('../writer/index.js');
+    if (!SESSION_ID_PATTERN.test(sessionId)) {
+      warn(options, messages.badSessionVariable(sessionId));
+      return;
+    }
+    const { recordCommitEvent } = await import('../agents/commit-event.js');
+    const agent = options.env.AUDIT_HOOKS_AGENT;
+    recordCommitEvent({ cwd: options.cwd, sessionId, ...(agent ? { agent } : {}) });
+  } catch (error) {
+    warn(options, messages.commitNotRecorded((error as Error).message.split('\n')[0] ?? ''), error);
+  }
+}
+
+function warn(options: CommitStepOptions, message: string, error?: unknown): void {
+  options.stderr.write(`${message}\n`);
+  if (error !== undefined && (options.env.DEBUG ?? '').split(',').includes('audit-hooks')) {
+    options.stderr.write(`${(error as Error).stack ?? message}\n`);
+  }
 }
 
 /** What a step prints: one line when it did something, warnings on stderr, else nothing. */
@@ -71,7 +107,7 @@ export function report(
   for (const warning of result.warnings) out.stderr.write(`${messages.warning(warning)}\n`);
   if (result.entries > 0 || result.batches.length > 0 || result.shards > 0) {
     out.stdout.write(
-      `${messages.consolidated(result.entries, result.sessions.length, result.batches, result.staged.length > 0)}\n`,
+      `${messages.consolidated(result.entries, result.sessions.length, result.batches, result.staged.length > 0, result.duplicates)}\n`,
     );
   } else if (result.staged.length > 0) {
     out.stdout.write(`${messages.restaged(result.staged.length)}\n`);

@@ -8,7 +8,14 @@ import { fileBackward, historyBackward } from './history-backward.js';
 import { liveFiles } from './live-files.js';
 import type { ReadWarning, WarningHandler } from './read-warning.js';
 import { ShardReader } from './shard-reader.js';
-import { type EntryFilter, entryFilter, lastUnique, type TailOptions } from './tail.js';
+import {
+  type EntryFilter,
+  entryFilter,
+  lastUnique,
+  type TailOptions,
+  type TailRecord,
+} from './tail.js';
+import { WorktreeWatch } from './worktrees.js';
 
 /** Options of {@link follow}. */
 export interface FollowOptions extends TailOptions {
@@ -19,7 +26,7 @@ export interface FollowOptions extends TailOptions {
 }
 
 /** Receives each entry once: its parsed form and its line exactly as stored. */
-export type EntryHandler = (entry: Entry, line: string) => void;
+export type EntryHandler = (entry: Entry, line: string, worktree?: string) => void;
 
 // Entries a writer makes carry the time of writing. One that reaches the history without
 // ever being seen in a shard (a shard created and consolidated between two looks) is
@@ -44,7 +51,12 @@ class Follower {
   private readonly root: string;
   private readonly filter: EntryFilter;
   private readonly warn: WarningHandler;
-  private readonly readers = new Map<string, ShardReader>();
+  private readonly readers = new Map<
+    string,
+    { reader: ShardReader; worktree: string | undefined }
+  >();
+  /** With `all`: every worktree's live shards, worktrees added or removed meanwhile included. */
+  private readonly worktrees: WorktreeWatch | undefined;
   private readonly seen = new Set<string>();
   /** Every history entry at or after this instant has been seen. */
   private baseline: number;
@@ -61,6 +73,7 @@ class Follower {
   ) {
     this.root = detectRepoRoot(options.cwd ?? process.cwd());
     this.filter = entryFilter(options, this.root);
+    this.worktrees = options.all ? new WorktreeWatch(this.root) : undefined;
     const told = new Set<string>();
     // The same skipped file would otherwise be reported on every look.
     this.warn = (warning: ReadWarning) => {
@@ -81,7 +94,7 @@ class Follower {
         clearTimeout(this.soon);
         for (const { watcher } of this.watchers.values()) watcher.close();
         this.watchers.clear();
-        for (const reader of this.readers.values()) reader.close();
+        for (const { reader } of this.readers.values()) reader.close();
         this.readers.clear();
         if (error === undefined) resolve();
         else reject(error);
@@ -106,8 +119,9 @@ class Follower {
           if (this.soon === undefined && !this.stopped) this.soon = setTimeout(look, 10);
         });
         this.look();
+        // Other worktrees (--all) are not watched, only looked at: look often.
         const interval =
-          this.watchers.size === WATCHED.length
+          this.watchers.size === WATCHED.length && this.worktrees === undefined
             ? (this.options.safetyPollMs ?? 1_000)
             : (this.options.pollMs ?? 250);
         this.timer = setTimeout(tick, interval);
@@ -136,8 +150,8 @@ class Follower {
     }
     const accepted = live.filter((record) => this.filter.accepts(record));
     for (const record of live) this.seen.add(record.entry.id);
-    for (const record of lastUnique([...history, ...accepted], n)) {
-      this.onEntry(record.entry, record.line);
+    for (const record of lastUnique<TailRecord>([...history, ...accepted], n)) {
+      this.onEntry(record.entry, record.line, record.worktree);
     }
     this.baseline = startedAt - MARGIN_MS;
   }
@@ -146,40 +160,53 @@ class Follower {
   private look(): void {
     const startedAt = Date.now();
     const fresh = [...this.readLive(), ...this.readChangedPartitions()];
-    const shown: EntryLine[] = [];
+    const shown: TailRecord[] = [];
     for (const record of fresh) {
       if (this.seen.has(record.entry.id)) continue;
       this.seen.add(record.entry.id);
       if (this.filter.accepts(record)) shown.push(record);
     }
-    for (const record of shown.sort(compareEntryLines)) this.onEntry(record.entry, record.line);
+    for (const record of shown.sort(compareEntryLines)) {
+      this.onEntry(record.entry, record.line, record.worktree);
+    }
     // Anything that reaches the history later was written after this look began.
     this.baseline = Math.max(this.baseline, startedAt - MARGIN_MS);
   }
 
   /** New complete lines of every shard, including claimed ones and those just gone. */
-  private readLive(): EntryLine[] {
-    const records: EntryLine[] = [];
+  private readLive(): TailRecord[] {
+    const records: TailRecord[] = [];
     const present = new Set<string>();
-    for (const file of liveFiles(this.root, this.warn)) {
-      let identity: string;
-      try {
-        const stat = lstatSync(file.path);
-        identity = `${stat.dev}:${stat.ino}`;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
+    const worktrees = this.worktrees?.current() ?? [{ path: this.root, label: undefined }];
+    for (const worktree of worktrees) {
+      const warn =
+        worktree.label === undefined
+          ? this.warn
+          : (warning: ReadWarning) =>
+              this.warn({ ...warning, message: `${worktree.label}: ${warning.message}` });
+      for (const file of liveFiles(worktree.path, warn)) {
+        let identity: string;
+        try {
+          const stat = lstatSync(file.path);
+          identity = `${stat.dev}:${stat.ino}`;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw error;
+        }
+        let known = this.readers.get(identity);
+        if (known === undefined) {
+          const reader = ShardReader.open(file, warn);
+          if (reader === undefined) continue;
+          known = { reader, worktree: worktree.label };
+          this.readers.set(reader.identity, known);
+        } else known.reader.file = file;
+        present.add(known.reader.identity);
       }
-      let reader = this.readers.get(identity);
-      if (reader === undefined) {
-        reader = ShardReader.open(file, this.warn);
-        if (reader === undefined) continue;
-        this.readers.set(reader.identity, reader);
-      } else reader.file = file;
-      present.add(reader.identity);
     }
-    for (const [identity, reader] of this.readers) {
-      records.push(...reader.readNew(this.warn));
+    for (const [identity, { reader, worktree }] of this.readers) {
+      for (const record of reader.readNew(this.warn)) {
+        records.push(worktree === undefined ? record : { ...record, worktree });
+      }
       if (!present.has(identity)) {
         // Consolidated and deleted: the open descriptor still reads what it held.
         reader.close();

@@ -84,6 +84,22 @@ export function formatEntry(entry: Entry, options: FormatOptions = {}): string {
 }
 
 /**
+ * {@link formatEntry}, or when the entry cannot be formatted (nested deeper than the
+ * stack allows, or otherwise too odd), its `line` as stored, escaped and cut like any
+ * line: one entry never stops the output (SPEC §6).
+ */
+export function formatRecord(entry: Entry, line: string, options: FormatOptions = {}): string {
+  try {
+    return formatEntry(entry, options);
+  } catch {
+    const raw = escapeTerminal(line);
+    return options.width === undefined
+      ? raw
+      : render(truncate([{ text: raw }], options.width), false);
+  }
+}
+
+/**
  * Whether output to `stream` may be coloured: a terminal, with NO_COLOR unset or empty
  * (no-color.org) and TERM not `dumb`. A pipe or a file never is.
  */
@@ -110,11 +126,15 @@ function render(segments: Segment[], color: boolean): string {
 }
 
 function grow(layout: Layout, entry: Entry, now: Date): void {
-  layout.time = Math.max(layout.time, timeOf(entry, now).length);
-  for (const [key, value] of orderedFields(entry)) {
-    if (!ALIGNED.includes(key)) continue;
-    const width = Math.min(fieldWidth(key, value), MAX_COLUMN);
-    layout.columns.set(key, Math.max(layout.columns.get(key) ?? 0, width));
+  try {
+    layout.time = Math.max(layout.time, timeOf(entry, now).length);
+    for (const [key, value] of orderedFields(entry)) {
+      if (!ALIGNED.includes(key)) continue;
+      const width = Math.min(fieldWidth(key, value), MAX_COLUMN);
+      layout.columns.set(key, Math.max(layout.columns.get(key) ?? 0, width));
+    }
+  } catch {
+    // An entry that cannot be formatted is shown raw (formatRecord) and takes no column.
   }
 }
 
@@ -140,11 +160,48 @@ function fieldWidth(key: string, value: unknown): number {
 
 const BARE_KEY = /^[\p{L}\p{N}_.-]+$/u;
 // Shown as is: no spaces, quotes, `=`, backslashes or control characters (so a value
-// can never inject terminal escapes); anything else is shown as JSON.
+// can never inject terminal escapes); anything else is shown as JSON, escaped further.
 const BARE_VALUE = /^[^\s"'=\\\p{C}]+$/u;
 
+// What JSON leaves raw but a terminal acts on, or hides: C1 controls (`\u009b` is a CSI
+// on many terminals), DEL, bidi overrides and isolates that reorder what follows (U+202E,
+// U+2066–U+2069), marks (U+200E, U+200F, U+061C), every other format character (zero
+// widths, tags) and the line and paragraph separators.
+const UNSAFE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * `text` with every control, bidi or other invisible format character written as a
+ * `\uXXXX` escape (one per UTF-16 unit, as in JSON): safe to send to a terminal.
+ */
+export function escapeTerminal(text: string): string {
+  UNSAFE.lastIndex = 0;
+  if (!UNSAFE.test(text)) return text;
+  return text.replace(UNSAFE, escapeUnits);
+}
+
+/**
+ * A valid JSON line made safe for a terminal and still the same JSON: such characters
+ * can only sit inside its strings, where `\uXXXX` means the same; a tab or CR between
+ * tokens is whitespace (a CR becomes a space: it would move the cursor).
+ */
+export function escapeJsonLine(line: string): string {
+  UNSAFE.lastIndex = 0;
+  if (!UNSAFE.test(line)) return line;
+  return line.replace(UNSAFE, (char) =>
+    char === '\t' ? char : char === '\r' ? ' ' : escapeUnits(char),
+  );
+}
+
+function escapeUnits(char: string): string {
+  let out = '';
+  for (let i = 0; i < char.length; i++) {
+    out += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
 function showKey(key: string): string {
-  return BARE_KEY.test(key) ? key : JSON.stringify(key);
+  return BARE_KEY.test(key) ? key : escapeTerminal(JSON.stringify(key));
 }
 
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
@@ -152,8 +209,10 @@ const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 function showValue(value: unknown, key?: string): string {
   // The consolidating commit, as git abbreviates it (the full id is in --json).
   if (key === 'commit' && typeof value === 'string' && SHA.test(value)) return value.slice(0, 10);
-  if (typeof value === 'string') return BARE_VALUE.test(value) ? value : JSON.stringify(value);
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') {
+    return BARE_VALUE.test(value) ? value : escapeTerminal(JSON.stringify(value));
+  }
+  return escapeTerminal(JSON.stringify(value) ?? String(value));
 }
 
 function valueStyle(key: string, value: unknown): Style | undefined {
@@ -170,7 +229,7 @@ function valueStyle(key: string, value: unknown): Style | undefined {
 
 function timeOf(entry: Entry, now: Date): string {
   const date = new Date(entry.timestamp);
-  if (Number.isNaN(date.getTime())) return String(entry.timestamp);
+  if (Number.isNaN(date.getTime())) return escapeTerminal(String(entry.timestamp));
   const pad = (n: number, width = 2) => String(n).padStart(width, '0');
   const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
   const sameDay =

@@ -12,6 +12,8 @@ export interface BackwardOptions {
   /** Stop at the first entry older than this instant (ms since the epoch). */
   notBefore?: number | undefined;
   warn: WarningHandler;
+  /** False for bytes that cannot hold a wanted entry: those lines are not even parsed. */
+  mayMatch?: ((bytes: Uint8Array) => boolean) | undefined;
 }
 
 /**
@@ -27,8 +29,10 @@ export function* fileBackward(
   if (fd === undefined) return;
   let invalid = 0;
   let first: { problem: string } | undefined;
+  const mayMatch = options.mayMatch;
   try {
-    for (const bytes of linesBackward(fd, fstatSync(fd).size)) {
+    for (const bytes of linesBackward(fd, fstatSync(fd).size, undefined, mayMatch)) {
+      if (mayMatch !== undefined && !mayMatch(bytes)) continue;
       const parsed = decodeLine(bytes);
       if (parsed === undefined) continue;
       if ('problem' in parsed) {

@@ -12,6 +12,7 @@ export function* linesBackward(
   fd: number,
   size: number,
   chunkBytes: number = CHUNK_BYTES,
+  mayContain?: (bytes: Uint8Array) => boolean,
 ): Generator<Buffer, void, undefined> {
   const buffer = Buffer.allocUnsafe(chunkBytes);
   // The end of a line whose start lies in a chunk not read yet.
@@ -22,6 +23,18 @@ export function* linesBackward(
     position -= length;
     readFully(fd, buffer, length, position);
     let end = length;
+    if (mayContain !== undefined) {
+      // The whole lines this chunk completes (its first newline on, with the carry): when
+      // none can hold what the caller wants, skip them without splitting them.
+      const first = buffer.indexOf(0x0a);
+      if (first !== -1 && first < length) {
+        const whole = Buffer.concat([buffer.subarray(first + 1, length), carry]);
+        if (!mayContain(whole)) {
+          carry = Buffer.from(buffer.subarray(0, first));
+          continue;
+        }
+      }
+    }
     for (let i = buffer.lastIndexOf(0x0a, end - 1); i !== -1 && end > 0; ) {
       // The buffer is reused for the next chunk: each line is a copy.
       const line = Buffer.concat([buffer.subarray(i + 1, end), carry]);

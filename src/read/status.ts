@@ -9,6 +9,8 @@ import { listClaimSets } from '../history/claim-sets.js';
 import type { Mode } from '../history/consolidate.js';
 import { historyFiles } from '../history/history-files.js';
 import { ACTIVE, QUARANTINE } from '../history/paths.js';
+import { type HookFailures, hookFailures } from '../hooks/hook-failures.js';
+import { agentStatus } from '../install/agents.js';
 import { ignoringRule } from '../install/ignore-rules.js';
 import { modeOfCommand, STEP_HOOKS } from '../install/launcher.js';
 import * as messages from '../messages.js';
@@ -77,6 +79,10 @@ export interface WorktreeStatus {
   ignoredBy?: { source: string; line: string; pattern: string };
   /** The command that runs audit-hooks in this worktree (for hints). */
   command: string;
+  /** The coding agents whose own hooks are wired in this worktree. */
+  agents: Array<{ agent: string; file: string }>;
+  /** Agent hook calls that failed (`log --hook` never fails its caller, so they are kept here). */
+  hookFailures: HookFailures;
 }
 
 /** What {@link status} found. */
@@ -100,6 +106,8 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       current: path === current,
       exists,
       command: runner(path, main),
+      agents: [] as Array<{ agent: string; file: string }>,
+      hookFailures: { count: 0, latest: [] } as HookFailures,
     };
     if (!exists) {
       worktrees.push({
@@ -122,6 +130,10 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
       quarantine: quarantine(path, warn),
       history: history(path, warn, claims.lastMade),
       ...(ignoredBy === undefined ? {} : { ignoredBy }),
+      agents: agentStatus(path)
+        .filter((agent) => agent.installed)
+        .map(({ agent, file }) => ({ agent, file })),
+      hookFailures: hookFailures(path),
     });
   }
   return { worktrees };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
+import { backtrackingProblem } from './backtracking.js';
 import {
   type CustomPattern,
   DEFAULT_REDACTION_RULES,
@@ -127,6 +128,11 @@ function compilePattern(item: unknown, where: string, file: string): CustomPatte
     );
   }
   regex.lastIndex = 0;
+  // A commit must never hang on a regular expression (SPEC §12).
+  const problem = backtrackingProblem(pattern, regex.flags);
+  if (problem !== undefined) {
+    throw invalid(file, `"${where}.pattern" (${name}: ${pattern}) ${problem}`);
+  }
   return { name, regex };
 }
 

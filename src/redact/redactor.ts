@@ -1,12 +1,19 @@
-import { type EntryLine, toEntryLine } from '../history/entry-line.js';
+import type { EntryLine } from '../history/entry-line.js';
 import { loadRedactionRules } from './config.js';
-import { applyRedaction, type RedactionRules } from './redact.js';
+import { redactLine } from './redact-line.js';
+import type { RedactionRules } from './rules.js';
 
-/** Redaction of a whole line: the same line object when nothing matched. */
+/**
+ * Redaction of a whole record, on its line's text (see `redactLine`): the same record
+ * object when nothing matched; otherwise a new record whose `line` is the redacted text
+ * (what gets written) and whose `entry` is that line parsed; `instant` is kept (a
+ * conforming `timestamp` is never redacted).
+ */
 export function redactor(rules: RedactionRules): (record: EntryLine) => EntryLine {
   return (record) => {
-    const entry = applyRedaction(record.entry, rules);
-    return entry === record.entry ? record : toEntryLine(entry as typeof record.entry);
+    const { line } = redactLine(record.line, rules);
+    if (line === record.line) return record;
+    return { entry: JSON.parse(line) as EntryLine['entry'], line, instant: record.instant };
   };
 }
 

@@ -7,7 +7,8 @@ import { HISTORY } from '../history/paths.js';
 import { resolveCommit } from '../history/show.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { loadRedactionRules } from './config.js';
-import { DEFAULT_REDACTION_RULES, type RedactionRules, redactEntry, redactText } from './redact.js';
+import { findSecretsInLine, RAW_LINE_PATH } from './redact-line.js';
+import { DEFAULT_REDACTION_RULES, type RedactionRules } from './rules.js';
 
 /** Options of {@link scanHistory}. */
 export interface ScanOptions {
@@ -41,8 +42,7 @@ export interface ScanResult {
   findings: ScanFinding[];
 }
 
-/** Path reported for a line that does not parse as JSON (its text is scanned as a whole). */
-export const RAW_LINE_PATH = '(line)';
+export { RAW_LINE_PATH };
 
 /**
  * Reports secrets already in `logs/history/*.jsonl` (SPEC §12), line by line, with the
@@ -76,24 +76,15 @@ export function scanHistory(options: ScanOptions = {}): ScanResult {
 }
 
 /**
- * The secrets in one history line (its text, without the newline), as scan reports them;
- * a line that is not a JSON object is scanned as text, with path {@link RAW_LINE_PATH}.
+ * The secrets in one history line (its text, without the newline), as scan reports them:
+ * every copy of a duplicate key and every caller field, envelope-like ones included; a
+ * line that is not a JSON object is scanned as text, with path {@link RAW_LINE_PATH}.
  */
 export function findSecrets(
   text: string,
   rules: RedactionRules = DEFAULT_REDACTION_RULES,
 ): Array<{ rule: string; path: string }> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return redactText(text, rules).rules.map((rule) => ({ rule, path: RAW_LINE_PATH }));
-  }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    return redactEntry(value as Record<string, unknown>, rules).findings;
-  }
-  // Valid JSON but not an entry: its text is all there is to look at.
-  return redactText(text, rules).rules.map((rule) => ({ rule, path: RAW_LINE_PATH }));
+  return findSecretsInLine(text, rules);
 }
 
 interface Source {

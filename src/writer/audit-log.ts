@@ -11,10 +11,14 @@ import {
   openSync,
   readdirSync,
   readSync,
+  renameSync,
+  rmSync,
   statSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { compactJson, type JsonNode, JsonTextError, parseJsonText } from './json-text.js';
 
 /** One audit entry as written: the envelope plus the caller's own fields. */
 export interface Entry {
@@ -68,12 +72,29 @@ export function gitEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.Pro
   return clean;
 }
 
-/** Root of the git worktree that contains `cwd` (a linked worktree's own root). */
+/**
+ * The environment git needs to answer for the caller: `GIT_DIR` and `GIT_WORK_TREE` as
+ * the caller set them (SPEC §4), made absolute against this process's folder so that
+ * running git in another `cwd` still means the same repository.
+ */
+function callerGitEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const name of ['GIT_DIR', 'GIT_WORK_TREE'] as const) {
+    const value = out[name];
+    if (value !== undefined && value !== '') out[name] = resolve(value);
+  }
+  return out;
+}
+
+/**
+ * Root of the git worktree that contains `cwd` (a linked worktree's own root). Honours
+ * `GIT_DIR`/`GIT_WORK_TREE` set by the caller, as git itself does.
+ */
 export function detectRepoRoot(cwd: string = process.cwd()): string {
   try {
     const out = execFileSync('git', ['rev-parse', '--show-toplevel'], {
       cwd,
-      env: gitEnvironment(),
+      env: callerGitEnvironment(),
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -167,7 +188,9 @@ export class AuditLog {
   private readonly sharded: boolean;
   private fd: number | undefined;
   private fdIdentity: { dev: number; ino: number } | undefined;
-  private seq = 0;
+  // The last seq this session wrote; read from its newest shard on the first write, so
+  // successive `audit-hooks log` calls of one session keep counting (SPEC §3).
+  private seq: number | undefined;
   // After a partial write the file ends mid-line; the next write starts a fresh line so
   // only the broken one is lost to quarantine, never the next good entry.
   private endsMidLine = false;
@@ -196,8 +219,50 @@ export class AuditLog {
     const line = serialize(complete);
     this.append(line);
     // Only now: an entry that was rejected or not written must not consume a number.
-    this.seq += 1;
+    this.seq = this.nextSeq();
     return complete;
+  }
+
+  /**
+   * Appends one entry given as JSON object text, keeping the caller's text (SPEC §3
+   * fidelity): big integers, `1.50`, escapes and duplicate keys stay as written; only the
+   * whitespace between tokens goes, and the envelope fields the text lacks are added in
+   * front. Validated like {@link log}; returns the entry as `JSON.parse` reads it back.
+   */
+  logJson(text: string): Entry {
+    let root: JsonNode;
+    try {
+      root = parseJsonText(text);
+    } catch (error) {
+      if (!(error instanceof JsonTextError)) throw error;
+      throw new TypeError(`An audit entry must be JSON text: ${error.message}`);
+    }
+    if (root.kind !== 'object') {
+      throw new TypeError(
+        `An audit entry must be a JSON object, not ${root.kind === 'array' ? 'an array' : `a ${root.kind}`}`,
+      );
+    }
+    const given = new Set<string>();
+    for (const member of root.members) {
+      if ((ENVELOPE_FIELDS as readonly string[]).includes(member.key)) {
+        checkEnvelopeField(
+          member.key,
+          JSON.parse(text.slice(member.value.start, member.value.end)),
+        );
+        given.add(member.key);
+      }
+    }
+    const seq = this.nextSeq();
+    const envelope: string[] = [];
+    if (!given.has('id')) envelope.push(`"id":"${randomUUID()}"`);
+    if (!given.has('timestamp')) envelope.push(`"timestamp":"${isoNow()}"`);
+    if (!given.has('session_id')) envelope.push(`"session_id":${JSON.stringify(this.sessionId)}`);
+    if (!given.has('seq')) envelope.push(`"seq":${seq}`);
+    const body = compactJson(text, root).slice(1, -1);
+    const line = `{${envelope.join(',')}${envelope.length > 0 && body !== '' ? ',' : ''}${body}}`;
+    this.append(checkedLine(line));
+    this.seq = seq;
+    return JSON.parse(line) as Entry;
   }
 
   /** Closes the kept descriptor; a later `log()` reopens it. */
@@ -217,19 +282,14 @@ export class AuditLog {
       );
     }
     const fields = entry as Record<string, unknown>;
-    if (fields.id !== undefined && (typeof fields.id !== 'string' || fields.id === '')) {
-      throw new TypeError('An audit entry id must be a non-empty string');
-    }
-    if (fields.timestamp !== undefined && !isIsoTimestamp(fields.timestamp)) {
-      throw new TypeError(
-        `An audit entry timestamp must be an ISO 8601 date-time with an offset, in years 0000-9999 UTC, e.g. 2026-11-24T13:33:03.123Z (got ${JSON.stringify(fields.timestamp)})`,
-      );
+    for (const key of ENVELOPE_FIELDS) {
+      if (fields[key] !== undefined) checkEnvelopeField(key, fields[key]);
     }
     const envelope: Entry = {
       id: randomUUID(),
       timestamp: isoNow(),
       session_id: this.sessionId,
-      seq: this.seq + 1,
+      seq: this.nextSeq(),
     };
     // The same properties in the same order as `{ ...envelope, ...fields }`, but one spread
     // into a literal: V8 copies that fast, where a second spread cost ~2 µs per entry.
@@ -245,6 +305,13 @@ export class AuditLog {
       if (complete[key] === undefined) (complete as Record<string, unknown>)[key] = envelope[key];
     }
     return complete;
+  }
+
+  private nextSeq(): number {
+    if (this.seq === undefined) {
+      this.seq = this.sharded ? lastSeqOfSession(this.repoRoot, this.sessionId, this.shardFile) : 0;
+    }
+    return this.seq + 1;
   }
 
   private append(line: Buffer): void {
@@ -286,7 +353,7 @@ export class AuditLog {
   private open(): number {
     if (this.fd !== undefined) return this.fd;
     try {
-      if (this.sharded) mkdirSync(join(this.repoRoot, ACTIVE_DIR), { recursive: true });
+      if (this.sharded) ensureActiveDir(this.repoRoot);
       // A shard is never a symbolic link (its target may be outside the repository) and
       // never a FIFO (opening one for writing would wait for a reader forever). It is
       // opened for reading too, to look at its last byte.
@@ -361,6 +428,11 @@ function serialize(entry: Entry): Buffer {
   }
   if (typeof text !== 'string')
     throw new TypeError('An audit entry must serialize to a JSON object');
+  return checkedLine(text);
+}
+
+/** `text` as a UTF-8 line, refused (TypeError) when it is over {@link MAX_LINE_BYTES}. */
+function checkedLine(text: string): Buffer {
   const line = encodeLine(text);
   if (line.length > MAX_LINE_BYTES) {
     throw new TypeError(
@@ -388,9 +460,11 @@ function encodeLine(text: string): Buffer {
 }
 
 function writeError(file: string, error: unknown): Error {
-  const { code, message } = error as NodeJS.ErrnoException;
+  const { code, message, syscall } = error as NodeJS.ErrnoException;
+  // A system call's error is named by its code; the writer's own (a link refused) by its text.
+  const detail = syscall === undefined ? message : (code ?? message);
   return new Error(
-    `Could not append to ${file}: ${code ?? message}; the entry was not logged (check that the folder is writable and the disk has space)`,
+    `Could not append to ${file}: ${detail}; the entry was not logged (check that the folder is writable and the disk has space)`,
     { cause: error },
   );
 }
@@ -414,4 +488,181 @@ function findShard(activeDir: string, sessionId: string): string | undefined {
   matches.sort();
   const newest = matches.at(-1);
   return newest === undefined ? undefined : join(activeDir, newest);
+}
+
+/** Throws a TypeError unless `value` is a valid caller-given envelope field `key`. */
+function checkEnvelopeField(key: string, value: unknown): void {
+  if (key === 'id' && (typeof value !== 'string' || value === '')) {
+    throw new TypeError('An audit entry id must be a non-empty string');
+  }
+  if (key === 'timestamp' && !isIsoTimestamp(value)) {
+    throw new TypeError(
+      `An audit entry timestamp must be an ISO 8601 date-time with an offset, in years 0000-9999 UTC, e.g. 2026-11-24T13:33:03.123Z (got ${JSON.stringify(value)})`,
+    );
+  }
+  // The session id names a shard file and is what readers group by: a caller's own
+  // must follow the same rule as the writer's (no `../` reaches a file name).
+  if (key === 'session_id') assertSessionId(value);
+}
+
+/** What `logs/active/.gitignore` holds: the folder ignores itself, whatever else git is told. */
+export const ACTIVE_GITIGNORE = '*\n';
+
+/**
+ * Makes `<root>/logs/active` a real folder holding a `.gitignore` of `*` (SPEC §4), so no
+ * shard can reach a commit. A new folder is built aside and renamed into place, so it
+ * never exists without its `.gitignore`, even if the writer is killed. A symbolic link at
+ * `logs`, `logs/active` or its `.gitignore` is refused: its target may be outside the
+ * worktree.
+ */
+export function ensureActiveDir(root: string): void {
+  const logs = join(root, 'logs');
+  const active = join(root, ACTIVE_DIR);
+  if (kindOf(logs) === 'missing') mkdirIfMissing(logs);
+  requireFolder(logs, 'logs');
+  if (kindOf(active) === 'missing') {
+    const aside = join(logs, `.active-${process.pid}-${randomUUID().slice(0, 8)}`);
+    mkdirSync(aside);
+    try {
+      writeFileSync(join(aside, '.gitignore'), ACTIVE_GITIGNORE);
+      renameSync(aside, active);
+    } catch (error) {
+      // Another writer made it first (ENOTEMPTY/EEXIST): theirs is as good as ours.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+    } finally {
+      rmSync(aside, { recursive: true, force: true });
+    }
+  }
+  requireFolder(active, ACTIVE_DIR);
+  const ignore = join(active, '.gitignore');
+  const kind = kindOf(ignore);
+  if (kind === 'missing') {
+    // A folder made by an older version or by hand: add the file the same crash-safe way.
+    const temp = join(active, `.gitignore.${process.pid}-${randomUUID().slice(0, 8)}`);
+    writeFileSync(temp, ACTIVE_GITIGNORE);
+    renameSync(temp, ignore);
+  } else if (kind === 'link') {
+    throw linkError(join(ACTIVE_DIR, '.gitignore'));
+  }
+}
+
+type Kind = 'missing' | 'link' | 'folder' | 'other';
+
+function kindOf(path: string): Kind {
+  try {
+    const stat = lstatSync(path);
+    return stat.isSymbolicLink() ? 'link' : stat.isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
+    throw error;
+  }
+}
+
+function mkdirIfMissing(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+function requireFolder(path: string, name: string): void {
+  const kind = kindOf(path);
+  if (kind === 'link') throw linkError(name);
+  if (kind !== 'folder') {
+    throw Object.assign(new Error(`${name} is not a folder`), { code: 'ENOTDIR' });
+  }
+}
+
+function linkError(name: string): Error {
+  return Object.assign(
+    new Error(
+      `${name} is a symbolic link; audit-hooks never follows links under logs/ (replace it with a real folder)`,
+    ),
+    { code: 'ELOOP' },
+  );
+}
+
+// How much of a shard's end is read to find its last seq: many entries, at most a few reads.
+const TAIL_WINDOW = 64 * 1024;
+
+/**
+ * The highest `seq` the session wrote in its newest shard: the live one, else its newest
+ * claimed copy (`logs/active/.claimed/<set>/<shard>`, where consolidation moves it). Once
+ * a consolidation released the claim, a new shard starts at 1 again; its entries are
+ * later than everything consolidated by at least that consolidation's run, so (timestamp,
+ * session, seq) order stays write order.
+ */
+function lastSeqOfSession(root: string, sessionId: string, shardFile: string): number {
+  try {
+    return newestSeq(root, sessionId, shardFile);
+  } catch {
+    // An unreadable claim folder must not stop the entry: the envelope still orders it.
+    return 0;
+  }
+}
+
+function newestSeq(root: string, sessionId: string, shardFile: string): number {
+  const live = tailSeq(shardFile);
+  if (live !== undefined) return live;
+  const claimed = join(root, ACTIVE_DIR, '.claimed');
+  if (kindOf(claimed) !== 'folder') return 0;
+  const suffix = `_${sessionId}`;
+  let best: { name: string; path: string } | undefined;
+  const consider = (dir: string, name: string) => {
+    // Flat v1 claims are `<shard>~<run>.jsonl`; v2 claims keep the shard's own name.
+    const base = name.replace(/~[^/]*\.jsonl$/, '.jsonl');
+    if (!SHARD_NAME_PATTERN.test(base) || !base.endsWith(`${suffix}.jsonl`)) return;
+    if (best === undefined || name > best.name) best = { name, path: join(dir, name) };
+  };
+  for (const name of readdirSync(claimed)) {
+    const path = join(claimed, name);
+    const kind = kindOf(path);
+    if (kind === 'folder') for (const inner of readdirSync(path)) consider(path, inner);
+    else if (kind === 'other') consider(claimed, name);
+  }
+  return best === undefined ? 0 : (tailSeq(best.path) ?? 0);
+}
+
+/** The highest top-level `seq` among the last complete lines of `file`; none if it has none. */
+function tailSeq(file: string): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size === 0) return undefined;
+    for (const window of [TAIL_WINDOW, MAX_LINE_BYTES + 1]) {
+      const length = Math.min(stat.size, window);
+      const buffer = Buffer.alloc(length);
+      const read = readSync(fd, buffer, 0, length, stat.size - length);
+      const text = buffer.subarray(0, read).toString('utf8');
+      const lines = text.split('\n');
+      lines.pop(); // after the last newline: empty, or a line still being written
+      if (length < stat.size) lines.shift(); // may start mid-line
+      let highest: number | undefined;
+      for (const line of lines) {
+        const seq = seqOfLine(line);
+        if (seq !== undefined && (highest === undefined || seq > highest)) highest = seq;
+      }
+      if (highest !== undefined || length === stat.size) return highest;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function seqOfLine(line: string): number | undefined {
+  try {
+    const seq = (JSON.parse(line) as { seq?: unknown }).seq;
+    return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
+  } catch {
+    return undefined;
+  }
 }

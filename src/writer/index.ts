@@ -1,10 +1,12 @@
 export {
   ACTIVE_DIR,
+  ACTIVE_GITIGNORE,
   AuditLog,
   type AuditLogOptions,
   assertSessionId,
   detectRepoRoot,
   type Entry,
+  ensureActiveDir,
   gitEnvironment,
   isIsoTimestamp,
   MAX_LINE_BYTES,
@@ -12,3 +14,12 @@ export {
   SESSION_ID_PATTERN,
   SHARD_NAME_PATTERN,
 } from './audit-log.js';
+export {
+  compactJson,
+  decodeJson,
+  type JsonMember,
+  type JsonNode,
+  JsonTextError,
+  memberValue,
+  parseJsonText,
+} from './json-text.js';

@@ -2,10 +2,10 @@
 // the tarball into a fresh project from the registry, and use the bin and both exports.
 // A mistake in `files`, `bin`, `exports`, `engines` or the build is caught here.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJsonl, shardFiles, tempDir } from '../helpers/git-repo.js';
+import { ROOT, readJsonl, shardFiles, tempDir } from '../helpers/git-repo.js';
 import { ok, packProject, projectWith, run } from '../helpers/pack.js';
 
 let work: string;
@@ -82,6 +82,87 @@ new AuditLog({ logPath: ${JSON.stringify(target)}, sessionId: 'vendored' }).log(
   });
 });
 
+describe('the package checks users’ tools make', () => {
+  it('lists only what users need: the build, its declarations, the templates', () => {
+    const kinds = new Set(files.map((path) => path.split('/')[0]));
+    expect([...kinds].sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist',
+      'package.json',
+      'templates',
+    ]);
+    expect(files.filter((path) => /^dist\/types\/(tests|bench|scripts)\//.test(path))).toEqual([]);
+    expect(files.filter((path) => path.startsWith('dist/types/src/view/page/'))).toEqual([]);
+  });
+
+  it('passes publint', () => {
+    const result = run(join(ROOT, 'node_modules', '.bin', 'publint'), [tarball, '--strict'], work);
+    expect(`${result.stdout}${result.stderr}`).toContain('All good');
+    expect(result.status).toBe(0);
+  });
+
+  it('passes Are the Types Wrong? for an ES module package', () => {
+    // esm-only: a CommonJS `require` of an ESM-only package is not expected to resolve.
+    const result = run(
+      join(ROOT, 'node_modules', '.bin', 'attw'),
+      [tarball, '--profile', 'esm-only', '--format', 'table-flipped'],
+      work,
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  for (const resolution of ['node16', 'bundler'] as const) {
+    it(`types resolve for both exports under moduleResolution ${resolution}`, () => {
+      const consumer = join(work, `consumer-${resolution}`);
+      mkdirSync(join(consumer, 'node_modules'), { recursive: true });
+      cpSync(join(unpacked, 'package'), join(consumer, 'node_modules', 'audit-hooks'), {
+        recursive: true,
+      });
+      symlinkSync(
+        join(ROOT, 'node_modules', '@types'),
+        join(consumer, 'node_modules', '@types'),
+        'dir',
+      );
+      writeFileSync(join(consumer, 'package.json'), '{ "type": "module" }\n');
+      writeFileSync(
+        join(consumer, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: resolution === 'node16' ? 'node16' : 'esnext',
+            moduleResolution: resolution,
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            types: ['node'],
+            skipLibCheck: false,
+          },
+          files: ['use.ts'],
+        }),
+      );
+      writeFileSync(
+        join(consumer, 'use.ts'),
+        `import { AuditLog, type Entry } from 'audit-hooks/writer';
+import { consolidate, tail, type ConsolidateResult } from 'audit-hooks';
+const entry: Entry = new AuditLog({ sessionId: 'typed' }).log({ event: 'x' });
+const seq: number = entry.seq;
+const result: Promise<ConsolidateResult> = consolidate({ cwd: '.' });
+void tail({ n: 1 }).then((entries) => entries.map((e) => e.id));
+void [seq, result];
+`,
+      );
+      const tsc = run(
+        process.execPath,
+        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.'],
+        consumer,
+      );
+      expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
+      expect(tsc.status).toBe(0);
+    });
+  }
+});
+
 describe('installed from the tarball into a fresh project', () => {
   it('installs with no EBADENGINE warning', () => {
     expect(installOutput).not.toMatch(/EBADENGINE/);
@@ -114,6 +195,23 @@ describe('installed from the tarball into a fresh project', () => {
     const shard = shardFiles(app).find((file) => file.endsWith('_e2e-cli.jsonl'));
     expect(shard).toBeDefined();
     expect(readJsonl(shard as string)).toMatchObject([{ event: 'x', session_id: 'e2e-cli' }]);
+  });
+
+  it('runs the bin: view writes one page with its own script, style and the entries', () => {
+    const page = join(work, 'view.html');
+    const result = ok(
+      run(
+        join(app, 'node_modules', '.bin', 'audit-hooks'),
+        ['view', '--no-open', '--out', page],
+        app,
+      ),
+    );
+    expect(result.stdout).toContain(`to ${page}`);
+    const html = readFileSync(page, 'utf8');
+    const inside = (tag: string) => html.split(`<${tag}>`)[1]?.split(`</${tag}>`)[0] ?? '';
+    expect(inside('style').length).toBeGreaterThan(1000);
+    expect(inside('script').length).toBeGreaterThan(10_000);
+    expect(html).toContain('{"id":"e2e-cli",'); // its session's lane
   });
 
   it('imports audit-hooks/writer (and audit-hooks) from an ES module', () => {

@@ -89,6 +89,18 @@ export function walk(dir: string): string[] {
   });
 }
 
+/** A fingerprint of what consolidation publishes: logs/history and logs/quarantine. */
+export function snapshotPublished(root: string): string {
+  const hash = createHash('sha256');
+  for (const dir of ['history', 'quarantine']) {
+    for (const file of walk(join(root, 'logs', dir)).sort()) {
+      hash.update(`${relative(root, file)}\0${statSync(file).ino}\0`);
+      hash.update(readFileSync(file));
+    }
+  }
+  return hash.digest('hex');
+}
+
 /** A fingerprint of every file below `root/logs` (paths, bytes, inodes). */
 export function snapshotLogs(root: string): string {
   const hash = createHash('sha256');

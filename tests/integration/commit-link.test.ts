@@ -1,5 +1,6 @@
-// SPEC §13 with real hooks: entries consolidated by a commit's post-commit hook carry
-// that commit, and `show` finds them after squash merges and rebases.
+// SPEC §13 with real hooks: a commit carries the batch files of its trail (in-commit
+// mode) or its entries are stamped with it (post-commit mode), and `show` finds them after
+// squash merges, rebases, amends and cherry-picks.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,91 +24,111 @@ function showJson(
   return { commit: rev, entries: lines };
 }
 
+function installGit(mode: 'in-commit' | 'post-commit'): void {
+  mkdirSync(join(repo.root, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync(BIN, join(repo.root, 'node_modules', '.bin', 'audit-hooks'));
+  writeFileSync(join(repo.root, '.git', 'info', 'exclude'), 'node_modules/\n');
+  expect(repo.cli(['install', '--manager', 'git', '--mode', mode]).status).toBe(0);
+}
+
+function events(cwd: string, rev: string): string[] {
+  return showJson(cwd, rev).entries.map((e) => e.event);
+}
+
 describe('entries know their commit', () => {
-  it('stamps HEAD in the hook, and show answers after a squash merge and a rebase', () => {
+  it('a commit carries its batch: show answers after squash merge, rebase, amend and cherry-pick', () => {
     repo = makeRepo();
-    mkdirSync(join(repo.root, 'node_modules', '.bin'), { recursive: true });
-    symlinkSync(BIN, join(repo.root, 'node_modules', '.bin', 'audit-hooks'));
-    writeFileSync(join(repo.root, '.git', 'info', 'exclude'), 'node_modules/\n');
-    expect(repo.cli(['install']).status).toBe(0);
-    repo.git('add', '-A');
-    repo.git('commit', '-q', '-m', 'install');
+    installGit('in-commit');
     const worktree = join(tempDir(), 'feature');
     repo.git('worktree', 'add', '-q', '-b', 'feature', worktree);
+    const wtGit = (...args: string[]) => repo.git('-C', worktree, ...args);
+    const log = (cwd: string, session: string, event: string) =>
+      expect(
+        repo.cli(['log', '--session', session, JSON.stringify({ event })], { cwd }).status,
+      ).toBe(0);
 
-    // main: a session, a commit that consolidates it, then the history committed.
-    expect(repo.cli(['log', '--session', 'main-s', '{"event":"planned"}']).status).toBe(0);
+    log(repo.root, 'main-s', 'planned');
     writeFileSync(join(repo.root, 'plan.md'), 'plan\n');
     repo.git('add', 'plan.md');
     repo.git('commit', '-q', '-m', 'plan');
     const planCommit = repo.git('rev-parse', 'HEAD');
-    repo.git('add', 'logs/history');
-    repo.git('commit', '-q', '-m', 'trail');
+    expect(events(repo.root, planCommit)).toEqual(['planned']);
 
-    // feature worktree: the same, with its own session.
-    const wtGit = (...args: string[]) => repo.git('-C', worktree, ...args);
-    expect(
-      repo.cli(['log', '--session', 'feat-s', '{"event":"built"}'], { cwd: worktree }).status,
-    ).toBe(0);
+    log(worktree, 'feat-s', 'built');
     writeFileSync(join(worktree, 'feature.ts'), 'export {};\n');
     wtGit('add', 'feature.ts');
     wtGit('commit', '-q', '-m', 'feature');
     const featureCommit = wtGit('rev-parse', 'HEAD');
-    wtGit('add', 'logs/history');
-    wtGit('commit', '-q', '-m', 'feature trail');
+    expect(events(worktree, 'HEAD')).toEqual(['built']);
+    // A commit with nothing pending carries no entries.
+    writeFileSync(join(worktree, 'quiet.ts'), 'export {};\n');
+    wtGit('add', 'quiet.ts');
+    wtGit('commit', '-q', '-m', 'quiet');
+    expect(events(worktree, 'HEAD')).toEqual([]);
 
-    expect(showJson(repo.root, planCommit).entries.map((e) => [e.event, e.commit])).toEqual([
-      ['planned', planCommit],
-    ]);
-    expect(showJson(worktree, 'HEAD~1').entries.map((e) => e.event)).toEqual(['built']);
-    expect(showJson(repo.root, 'HEAD').entries).toEqual([]); // the trail commit consolidated nothing
-
-    // A squash merge into main keeps the entries (they live in committed files).
+    // A squash merge adds all of the branch's batches: its commit answers for them.
     repo.git('merge', '--squash', '-q', 'feature');
     repo.git('commit', '-q', '-m', 'squash feature');
+    expect(events(repo.root, 'HEAD')).toEqual(['built']);
+    expect(events(repo.root, featureCommit)).toEqual(['built']);
     expect(
       historyEntries(repo.root)
         .map((e) => e.event)
         .sort(),
     ).toEqual(['built', 'planned']);
-    expect(showJson(repo.root, featureCommit).entries.map((e) => e.event)).toEqual(['built']);
 
-    // A rebase of feature onto main: the hook stays out of the way while it runs
-    // (post-commit fires for each picked commit), and the entries still answer.
-    expect(
-      repo.cli(['log', '--session', 'feat-s', '{"event":"pending"}'], { cwd: worktree }).status,
-    ).toBe(0);
-    writeFileSync(join(worktree, 'more.ts'), 'export {};\n');
-    wtGit('add', 'more.ts');
-    wtGit('commit', '-q', '-m', 'more');
-    const consolidatedByMore = wtGit('rev-parse', 'HEAD');
-    wtGit('add', 'logs/history');
-    wtGit('commit', '-q', '-m', 'more trail');
-    expect(
-      repo.cli(['log', '--session', 'feat-s', '{"event":"during-rebase"}'], { cwd: worktree })
-        .status,
-    ).toBe(0);
-    wtGit('rebase', '-q', 'main');
+    // A rebase rewrites the commit; the rewritten one carries the same batch.
+    log(worktree, 'feat-s', 'during-rebase');
+    wtGit('rebase', '-q', 'main~1');
     expect(wtGit('status', '--porcelain')).toBe('');
+    expect(events(worktree, 'HEAD~1')).toEqual(['built']);
     expect(pendingEntries(worktree).map((e) => e.event)).toEqual(['during-rebase']);
-    expect(showJson(worktree, consolidatedByMore).entries.map((e) => e.event)).toEqual(['pending']);
-    expect(showJson(worktree, featureCommit).entries.map((e) => e.event)).toEqual(['built']);
+
+    // An amend keeps what the commit carried and adds what was logged since.
+    writeFileSync(join(worktree, 'quiet.ts'), 'export const x = 1;\n');
+    wtGit('add', 'quiet.ts');
+    wtGit('commit', '-q', '--amend', '--no-edit');
+    expect(events(worktree, 'HEAD')).toEqual(['during-rebase']);
+
+    // A cherry-pick carries the batch to another branch, same path, same bytes.
+    const picked = wtGit('rev-parse', 'HEAD~1');
+    repo.git('checkout', '-q', '-b', 'picked', 'main~1');
+    repo.git('cherry-pick', picked);
+    expect(events(repo.root, 'HEAD')).toEqual(['built']);
 
     // tail --commit filters the same way; show prints for people by default.
-    const tailed = repo.cli(['tail', '--commit', consolidatedByMore, '--json'], { cwd: worktree });
+    const tailed = repo.cli(['tail', '--commit', planCommit, '--json']);
     expect(
       tailed.stdout
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l).event),
-    ).toEqual(['pending']);
-    const human = repo.cli(['show', consolidatedByMore], { cwd: worktree });
+    ).toEqual(['planned']);
+    const human = repo.cli(['show', planCommit]);
     expect(human.stdout).toMatch(
       new RegExp(
-        `^audit-hooks: 1 entry consolidated by commit ${consolidatedByMore}\\n\\S+\\s+feat-s\\s+event=pending`,
+        `^audit-hooks: 1 entry consolidated by commit ${planCommit}\\n\\S+\\s+main-s\\s+event=planned`,
       ),
     );
     expect(repo.cli(['tail', '--commit', 'HEAD', '--follow']).status).toBe(2);
+  });
+
+  it('post-commit mode stamps each entry with the commit it followed, and show finds them', () => {
+    repo = makeRepo();
+    installGit('post-commit');
+    expect(repo.cli(['log', '--session', 's', '{"event":"planned"}']).status).toBe(0);
+    writeFileSync(join(repo.root, 'plan.md'), 'plan\n');
+    repo.git('add', 'plan.md');
+    repo.git('commit', '-q', '-m', 'plan');
+    const planCommit = repo.git('rev-parse', 'HEAD');
+    // Found before the batch is committed (it is in the worktree), and after.
+    expect(showJson(repo.root, planCommit).entries.map((e) => [e.event, e.commit])).toEqual([
+      ['planned', planCommit],
+    ]);
+    repo.git('add', 'logs/history');
+    repo.git('commit', '-q', '-m', 'trail');
+    expect(events(repo.root, planCommit)).toEqual(['planned']);
+    expect(events(repo.root, 'HEAD')).toEqual([]);
   });
 
   it('says clearly when the revision is unknown', () => {

@@ -209,6 +209,35 @@ describe('in-commit mode: the trail rides in its own commit', () => {
     });
   }
 
+  it('a commit made with AUDIT_HOOKS_SESSION set records a commit event in that session (SPEC §15)', () => {
+    const repo = installed();
+    logEntry(repo.root, 'agent-7', { event: 'prompt' });
+    change(repo.root, 'a.txt', 'a\n');
+    const env = { ...hookEnv(), AUDIT_HOOKS_SESSION: 'agent-7', AUDIT_HOOKS_AGENT: 'claude-code' };
+    gitIn(repo.root, ['commit', '-q', '-m', 'Agent work'], env);
+    const sha = gitIn(repo.root, ['rev-parse', 'HEAD']).trim();
+    // The event is logged after the commit: it waits in the session's shard for the next one.
+    expect(pendingEntries(repo.root)).toEqual([
+      expect.objectContaining({
+        session_id: 'agent-7',
+        agent: 'claude-code',
+        event: 'commit',
+        sha,
+        branch: 'main',
+        subject: 'Agent work',
+      }),
+    ]);
+    expect(status(repo.root)).toBe('');
+    // Without the variable, no event; with a bad one, a warning and the commit still made.
+    change(repo.root, 'b.txt', 'b\n');
+    const out = gitIn(repo.root, ['commit', '-q', '-m', 'b'], {
+      ...hookEnv(),
+      AUDIT_HOOKS_SESSION: '../x',
+    });
+    expect(out).toMatch(/AUDIT_HOOKS_SESSION="\.\.\/x" cannot name a session/);
+    expect(pendingEntries(repo.root)).toEqual([]);
+  });
+
   it('--no-verify consolidates nothing; the entries wait for the next ordinary commit', () => {
     const repo = installed();
     logEntry(repo.root, 'agent', { event: 'later' });
@@ -326,6 +355,37 @@ describe('in-commit mode: the trail rides in its own commit', () => {
   }
 });
 
+describe('a repository chosen with GIT_DIR and GIT_WORK_TREE (SPEC §4)', () => {
+  it('the hook consolidates into that repository, not the one around its work tree', () => {
+    const outer = makeWorktreeRepo({ linked: 0 });
+    const bin = linkBin(tempDir('audit-hooks-bin-'));
+    const inner = join(outer.root, 'vendored');
+    const gitDir = join(tempDir(), 'vendored.git');
+    mkdirSync(inner);
+    const env = { ...hookEnv({ pathDirs: [bin] }), GIT_DIR: gitDir, GIT_WORK_TREE: inner };
+    gitIn(inner, ['init', '-q', '-b', 'main'], env);
+    gitIn(inner, ['commit', '-q', '--allow-empty', '-m', 'init'], env);
+    ok(runCli(['install', '--manager', 'git'], { cwd: inner, env }));
+    mkdirSync(join(inner, 'logs', 'active'), { recursive: true });
+    writeFileSync(join(inner, 'logs', 'active', '.gitignore'), '*\n');
+    writeFileSync(
+      join(inner, 'logs', 'active', '20261124T000000_s.jsonl'),
+      `${JSON.stringify({ id: 'inner-1', timestamp: '2026-11-24T10:00:00.000Z', session_id: 's', seq: 1 })}\n`,
+    );
+    writeFileSync(join(inner, 'a.txt'), 'a\n');
+    gitIn(inner, ['add', 'a.txt'], env);
+
+    gitIn(inner, ['commit', '-q', '-m', 'inner'], env);
+
+    const files = gitIn(inner, ['show', '--name-only', '--format=', 'HEAD'], env)
+      .trim()
+      .split('\n');
+    expect(files).toEqual(['a.txt', expect.stringMatching(/^logs\/history\/2026-11-24\//)]);
+    expect(gitIn(outer.root, ['log', '--oneline']).trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(outer.root, 'logs'))).toBe(false);
+  });
+});
+
 describe('post-commit mode: the trail is written after the commit, unstaged', () => {
   it('writes the batch into the worktree stamped with the commit, for the next commit to carry', () => {
     const repo = installed('post-commit');
@@ -336,7 +396,9 @@ describe('post-commit mode: the trail is written after the commit, unstaged', ()
 
     expect(touched(repo.root)).toEqual(['a.txt']);
     const [batch] = batchFiles(repo.root);
-    expect(status(repo.root)).toBe(`?? ${batch?.split('/').slice(0, 3).join('/')}/`);
+    // Untracked (logs/active beside it ignores itself, so git shows the folder).
+    expect(status(repo.root)).toBe('?? logs/');
+    expect(gitIn(repo.root, ['status', '--porcelain', '-uall']).trim()).toBe(`?? ${batch}`);
     expect(historyEntries(repo.root)).toEqual([
       expect.objectContaining({ event: 'before', commit: sha }),
     ]);

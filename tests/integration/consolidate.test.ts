@@ -388,6 +388,39 @@ describe('consolidate', () => {
     expect(lstatSync(join(active, '20261124T000000_fifo.jsonl')).isFIFO()).toBe(true);
   });
 
+  it('leaves a damaged claim set alone, says which and what to do, and consolidates the rest', async () => {
+    repo = makeRepo();
+    writeShard(repo.root, '20261124T000000_one.jsonl', [entry('a', '2026-11-24T10:00:00.000Z')]);
+    await consolidate({ cwd: repo.root });
+    const [set] = readdirSync(join(repo.root, 'logs', 'active', '.claimed'));
+    writeFileSync(
+      join(repo.root, 'logs', 'active', '.claimed', set as string, 'manifest.json'),
+      '{"broken',
+    );
+    writeShard(repo.root, '20261124T000001_two.jsonl', [entry('b', '2026-11-24T11:00:00.000Z')]);
+
+    const run = repo.cli(['hook', 'post-commit', '--mode', 'post-commit']);
+    expect(run.status).toBe(0);
+    const hook = repo.cli(['consolidate']);
+
+    expect(hook.status).toBe(0);
+    expect(hook.stderr).toMatch(
+      new RegExp(
+        `warning: logs/active/\\.claimed/${set}/manifest\\.json cannot be read \\(.*\\): that claim set is left alone`,
+      ),
+    );
+    expect(
+      historyEntries(repo.root)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(['a', 'b']);
+    expect(
+      existsSync(
+        join(repo.root, 'logs', 'active', '.claimed', set as string, '20261124T000000_one.jsonl'),
+      ),
+    ).toBe(true);
+  });
+
   it('never follows a link under logs/: nothing outside the worktree is read, moved or written', async () => {
     repo = makeRepo();
     const outside = tempDir();

@@ -63,14 +63,24 @@ describe('detectRepoRoot', () => {
     expect(shardFiles(main.root)).toEqual([]);
   });
 
-  it('ignores GIT_DIR set by a hook for another worktree', () => {
+  it('honours GIT_DIR and GIT_WORK_TREE set by the caller, and log writes there (SPEC §4)', () => {
     const here = repo();
     const elsewhere = repo();
     const sub = join(here.root, 'sub');
     mkdirSync(sub);
-    expect(detectInChild(sub, { GIT_DIR: join(elsewhere.root, '.git') })).toEqual({
+    const env = { GIT_DIR: join(elsewhere.root, '.git'), GIT_WORK_TREE: elsewhere.root };
+    expect(detectInChild(sub, env)).toEqual({ root: elsewhere.root });
+
+    // Relative values mean relative to the caller's folder, as for git itself.
+    expect(detectInChild(here.root, { GIT_DIR: '.git', GIT_WORK_TREE: '.' })).toEqual({
       root: here.root,
     });
+
+    const logged = here.cli(['log', '{"event":"there"}', '--session', 'env'], { cwd: sub, env });
+    expect(logged.stderr).toBe('');
+    expect(logged.status).toBe(0);
+    expect(shardFiles(here.root)).toEqual([]);
+    expect(shardFiles(elsewhere.root)).toHaveLength(1);
   });
 
   it('outside a repository throws an Error saying “Not in a git repository”', () => {

@@ -1,11 +1,19 @@
 // §12 at the git boundary: what consolidation and verify --fix write is redacted, and
 // redaction keeps consolidation's guarantees.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { consolidate } from '../../src/history/consolidate.js';
-import { makeRepo, type TempRepo } from '../helpers/git-repo.js';
-import { historyEntries, pendingEntries, snapshotLogs, walk } from '../helpers/history.js';
+import { BIN, makeRepo, type TempRepo, testEnv } from '../helpers/git-repo.js';
+import {
+  batchFiles,
+  historyEntries,
+  pendingEntries,
+  snapshotLogs,
+  snapshotPublished,
+  walk,
+} from '../helpers/history.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -14,13 +22,23 @@ afterEach(() => repo?.cleanup());
 const githubToken = `ghp_${'R7kq2ZxW9mLp4TvB8nYc'}${'3HsJ6dFa1QeUo5'}${'Xg'}`;
 const sessionToken = `s3ss10n-${'x9Q2'.repeat(6)}`;
 
-function shard(name: string, entries: object[]): void {
+function shard(name: string, entries: Array<object | string>): void {
   mkdirSync(join(repo.root, 'logs', 'active'), { recursive: true });
+  // As the writer makes the folder: ignoring itself.
+  writeFileSync(join(repo.root, 'logs', 'active', '.gitignore'), '*\n');
   writeFileSync(
     join(repo.root, 'logs', 'active', name),
-    entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''),
+    entries
+      .map((entry) => `${typeof entry === 'string' ? entry : JSON.stringify(entry)}\n`)
+      .join(''),
   );
 }
+
+const historyText = () =>
+  batchFiles(repo.root)
+    .map((file) => readFileSync(join(repo.root, file), 'utf8'))
+    .join('');
+const head = `"id":"raw-1","timestamp":"2026-11-24T10:00:00.000Z","session_id":"agent","seq":1`;
 
 const leaky = {
   id: 'leak-1',
@@ -45,7 +63,9 @@ describe('redaction at the git boundary', () => {
     const result = await consolidate({ cwd: repo.root });
 
     expect(result).toMatchObject({ entries: 1, quarantined: [] });
-    const history = readFileSync(join(repo.root, 'logs', 'history', '2026-11-24.jsonl'), 'utf8');
+    const history = batchFiles(repo.root)
+      .map((file) => readFileSync(join(repo.root, file), 'utf8'))
+      .join('');
     expect(history).not.toContain(githubToken);
     expect(history).not.toContain(sessionToken);
     expect(history).not.toContain('hunter2');
@@ -66,7 +86,7 @@ describe('redaction at the git boundary', () => {
     repo = makeRepo();
     shard('20261124T100000_agent.jsonl', [leaky]);
     await consolidate({ cwd: repo.root });
-    const snapshot = snapshotLogs(repo.root);
+    const snapshot = snapshotPublished(repo.root);
     // What a killed run or a writer's re-append leaves: the same raw entry once more.
     shard('20261124T100001_agent.jsonl', [leaky]);
 
@@ -74,7 +94,7 @@ describe('redaction at the git boundary', () => {
 
     expect(again).toMatchObject({ entries: 0, duplicates: 1, quarantined: [] });
     expect(walk(join(repo.root, 'logs', 'quarantine'))).toEqual([]);
-    expect(snapshotLogs(repo.root)).toBe(snapshot);
+    expect(snapshotPublished(repo.root)).toBe(snapshot);
   });
 
   it('follows the configuration: extra keys and patterns, or off', async () => {
@@ -160,5 +180,89 @@ describe('redaction at the git boundary', () => {
     expect(history.stdout).toMatch(
       /entry leak-1 redacted \(.*input\.password.*\): a redaction, not tampering/,
     );
+  });
+
+  it('a secret in the first copy of a duplicate key never reaches the history', async () => {
+    repo = makeRepo();
+    const line = `{${head},"command":"curl -H \\"Authorization: Bearer ${githubToken}\\" x","command":"ls"}`;
+    shard('20261124T100000_agent.jsonl', [line]);
+
+    await consolidate({ cwd: repo.root });
+
+    expect(historyText()).not.toContain(githubToken);
+    expect(historyText()).toBe(
+      `${line.replace(githubToken, '[REDACTED:github-token]').replace(/}$/, ',"redacted":["command"]}')}\n`,
+    );
+    expect(repo.cli(['scan']).status).toBe(0);
+  });
+
+  it('caller fields named commit, redacted or id are redacted on the way into the history', async () => {
+    repo = makeRepo();
+    shard('20261124T100000_agent.jsonl', [
+      {
+        id: 'own-fields',
+        timestamp: '2026-11-24T10:00:00.000Z',
+        session_id: 'agent',
+        seq: 1,
+        commit: { url: `https://bot:${sessionToken}@git.example.com/a.git`, token: 'tk-1234' },
+        redacted: [githubToken],
+        tool_use_id: githubToken,
+      },
+    ]);
+
+    await consolidate({ cwd: repo.root });
+
+    const text = historyText();
+    for (const secret of [githubToken, sessionToken, 'tk-1234']) expect(text).not.toContain(secret);
+    expect(historyEntries(repo.root)[0]?.redacted).toEqual([
+      '[REDACTED:github-token]',
+      'commit.url',
+      'commit.token',
+      'redacted[0]',
+      'tool_use_id',
+    ]);
+  });
+
+  it('only the secret’s bytes change on the way into the history: 1.50, big integers, escapes stay', async () => {
+    repo = makeRepo();
+    const line = `{${head}, "order_id": 9007199254740993, "amount": 1.50, "s": "\\u00e9\\/", "password" : "hunter2" }`;
+    shard('20261124T100000_agent.jsonl', [line]);
+
+    await consolidate({ cwd: repo.root });
+
+    expect(historyText()).toBe(
+      `{${head}, "order_id": 9007199254740993, "amount": 1.50, "s": "\\u00e9\\/", "password" : "[REDACTED:key]","redacted":["password"] }\n`,
+    );
+  });
+
+  it('a catastrophically backtracking pattern is refused when loaded: the commit hook never hangs', () => {
+    repo = makeRepo();
+    writeFileSync(
+      join(repo.root, '.audit-hooks.json'),
+      JSON.stringify({ redact: { patterns: [{ name: 'itk', pattern: 'itk_([a-z]+)+_END' }] } }),
+    );
+    // 40 letters and no _END: about 2^40 steps for that pattern.
+    shard('20261124T100000_agent.jsonl', [{ ...leaky, note: `itk_${'a'.repeat(40)}` }]);
+    const before = snapshotLogs(repo.root);
+    // Bounded here, so that a hang fails this test instead of stalling the suite.
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], {
+        cwd: repo.root,
+        env: testEnv(),
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+
+    const plain = run(['consolidate']);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(
+        /^audit-hooks: invalid redaction config in \.audit-hooks\.json: "redact\.patterns\[0\]\.pattern" \(itk: itk_\(\[a-z\]\+\)\+_END\) can backtrack catastrophically: .*exponential time.*rewrite it/,
+      ),
+    ]);
+    const hook = run(['consolidate', '--hook']);
+    expect(hook.status).toBe(0);
+    expect(hook.stderr).toMatch(/^audit-hooks: warning: did not consolidate \(.*backtrack/);
+    expect(snapshotLogs(repo.root)).toBe(before);
   });
 });

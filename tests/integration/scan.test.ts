@@ -113,6 +113,24 @@ describe('audit-hooks scan', () => {
     expect(run.status).toBe(0);
   });
 
+  it('reports secrets in every copy of a duplicate key and in envelope-like caller fields', () => {
+    repo = makeRepo();
+    partition('2026-11-24.jsonl', [
+      `{"id":"d1","timestamp":"2026-11-24T10:00:00.000Z","command":"curl -H \\"Authorization: Bearer ${GITHUB}\\" x","command":"ls"}`,
+      `{"id":"${GITHUB}","timestamp":"2026-11-24T10:00:01.000Z","commit":{"token":"tk-1234"},"redacted":["${AWS_KEY_ID}"]}`,
+    ]);
+
+    const run = repo.cli(['scan']);
+
+    expect(run.stdout.split('\n').filter(Boolean)).toEqual([
+      'logs/history/2026-11-24.jsonl:1: github-token at command',
+      'logs/history/2026-11-24.jsonl:2: github-token at id',
+      'logs/history/2026-11-24.jsonl:2: key at commit.token',
+      'logs/history/2026-11-24.jsonl:2: aws-access-key at redacted[0]',
+    ]);
+    expect(run.status).toBe(1);
+  });
+
   it('exits 0 when there is no history at all', () => {
     repo = makeRepo();
     const run = repo.cli(['scan', '--json']);

@@ -419,3 +419,123 @@ describe('tail: output for people', () => {
     expect(out[2]).toContain(`text=${long}`);
   });
 });
+
+describe('tail: safe output for people (SPEC §6)', () => {
+  // Assembled at run time so that no credential-shaped string sits in the source.
+  const GITHUB = `ghp_${'R7kq2ZxW9mLp4TvB8nYc'}${'3HsJ6dFa1QeUo5Xg'}`;
+  const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+  it('shows live entries redacted as consolidation will write them, with --json too', () => {
+    repo = makeRepo();
+    const live = `{"id":"live","timestamp":"2026-11-24T10:00:01.000Z","session_id":"s","seq":1,"command":"export GITHUB_TOKEN=${GITHUB}","n":1.50}`;
+    const stored =
+      '{"id":"old","timestamp":"2026-11-24T10:00:00.000Z","session_id":"s","seq":1,"n":1.50}';
+    writeLogFile(repo.root, partition('2026-11-24'), [stored]);
+    writeLogFile(repo.root, shard('20261124T100000_s'), [live]);
+
+    const human = repo.cli(['tail']);
+    const json = repo.cli(['tail', '--json']);
+
+    expect(human.status).toBe(0);
+    expect(human.stdout + json.stdout).not.toContain(GITHUB);
+    expect(lines(human.stdout)[1]).toContain(
+      'command="export GITHUB_TOKEN=[REDACTED:github-token]" n=1.5 redacted=["command"]',
+    );
+    // The history's line as stored; the live one as the history will store it.
+    expect(lines(json.stdout)).toEqual([
+      stored,
+      live.replace(GITHUB, '[REDACTED:github-token]').replace(/}$/, ',"redacted":["command"]}'),
+    ]);
+  });
+
+  it('keeps secrets off the screen with the built-in rules when the configuration is broken', () => {
+    repo = makeRepo();
+    writeFileSync(join(repo.root, '.audit-hooks.json'), '{ "redact": ');
+    writeLogFile(repo.root, shard('20261124T100000_s'), [
+      entry('live', '2026-11-24T10:00:01.000Z', { command: `gh auth login ${GITHUB}` }),
+    ]);
+
+    const result = repo.cli(['tail']);
+
+    expect(result.status).toBe(0);
+    expect(result.stdout).not.toContain(GITHUB);
+    expect(result.stdout).toContain('[REDACTED:github-token]');
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(
+        /^audit-hooks: warning: invalid redaction config in \.audit-hooks\.json: .*; live entries are shown redacted by the built-in rules only$/,
+      ),
+    ]);
+  });
+
+  it('never sends C0, C1 or bidi control characters to the terminal, in values, keys or --json', () => {
+    repo = makeRepo();
+    const hostile = '\u009b2J\u001b]0;pwned\u0007\u202etxt.exe\u2066\u2069\u200e\u200f\u061c\u007f';
+    writeLogFile(repo.root, shard('20261124T100000_s'), [
+      entry('c1', '2026-11-24T10:00:01.000Z', { event: hostile, [`k\u202e${hostile}`]: hostile }),
+    ]);
+
+    const human = repo.cli(['tail'], { env: { NO_COLOR: '1' } });
+    const json = repo.cli(['tail', '--json']);
+
+    expect(human.status).toBe(0);
+    // Nothing unsafe but the newline that ends each line.
+    expect(human.stdout.replaceAll('\n', '')).not.toMatch(UNSAFE_CHARS);
+    expect(lines(human.stdout)[0]).toContain(
+      'event="\\u009b2J\\u001b]0;pwned\\u0007\\u202etxt.exe',
+    );
+    expect(json.stdout.slice(0, -1)).not.toMatch(UNSAFE_CHARS);
+    // Still the same JSON for jq.
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: 'c1', event: hostile });
+  });
+
+  it('shows an entry nested 100,000 deep raw and goes on with the rest, exit 0', () => {
+    repo = makeRepo();
+    const depth = 100_000;
+    const deep = `{"id":"deep","timestamp":"2026-11-24T10:00:01.000Z","session_id":"s","seq":2,"d":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    writeLogFile(repo.root, shard('20261124T100000_s'), [
+      entry('before', '2026-11-24T10:00:00.000Z', { event: 'one' }),
+      deep,
+      entry('after', '2026-11-24T10:00:02.000Z', { event: 'three', seq: 3 }),
+    ]);
+
+    const result = repo.cli(['tail']);
+
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const out = lines(result.stdout);
+    expect(out).toHaveLength(3);
+    expect(out[0]).toContain('event=one');
+    expect(out[1]).toBe(deep);
+    expect(out[2]).toContain('event=three');
+  });
+
+  it('says "no entries" on stderr when there is nothing to show, exit 0', () => {
+    repo = makeRepo();
+    const empty = repo.cli(['tail']);
+    expect(empty).toMatchObject({ status: 0, stdout: '', stderr: 'audit-hooks: no entries\n' });
+
+    writeLogFile(repo.root, shard('20261124T100000_s'), [entry('a', '2026-11-24T10:00:00.000Z')]);
+    const filtered = repo.cli(['tail', '--session', 'nobody', '--json']);
+    expect(filtered).toMatchObject({
+      status: 0,
+      stdout: '',
+      stderr: 'audit-hooks: no entries match --session nobody\n',
+    });
+  });
+
+  it('takes -n5 and -5 like -n 5', () => {
+    repo = makeRepo();
+    writeLogFile(repo.root, partition('2026-11-24'), dayOf('2026-11-24', 12, 'e'));
+    const expected = ['e0008', 'e0009', 'e0010', 'e0011', 'e0012'];
+    for (const args of [['-n', '5'], ['-n5'], ['-5'], ['--json', '-5', '--session', 's']]) {
+      const result = repo.cli(['tail', ...args, ...(args.includes('--json') ? [] : ['--json'])]);
+      expect([args.join(' '), result.status, ids(result.stdout)]).toEqual([
+        args.join(' '),
+        0,
+        expected,
+      ]);
+    }
+    // After an option that takes a value, -5 is not taken for a count.
+    expect(repo.cli(['tail', '--since', '-5'])).toMatchObject({ status: 2, stdout: '' });
+  });
+});

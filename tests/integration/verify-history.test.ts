@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRepo, type TempRepo, testEnv } from '../helpers/git-repo.js';
+import { makeRepo, runCli, type TempRepo, tempDir, testEnv } from '../helpers/git-repo.js';
 
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
@@ -60,9 +60,12 @@ describe('audit-hooks verify --history', () => {
     const bad = commitAll('drop b');
     const run = repo.cli(['verify', '--history']);
     expect(run.status).toBe(1);
-    expect(run.stdout).toBe(`${bad.slice(0, 12)} logs/history/2026-11-24.jsonl: entry b removed\n`);
+    expect(run.stdout).toBe(
+      `${bad.slice(0, 12)} logs/history/2026-11-24.jsonl: entry b removed\n` +
+        `tip: entry b is missing (committed in logs/history/2026-11-24.jsonl, taken away by ${bad.slice(0, 12)})\n`,
+    );
     expect(run.stderr).toMatch(
-      /^audit-hooks: 1 committed entry was removed or altered \(4 commits checked\)/,
+      /^audit-hooks: 1 committed entry is missing or altered at the tip \(4 commits checked\)/,
     );
   });
 
@@ -78,7 +81,8 @@ describe('audit-hooks verify --history', () => {
     const run = repo.cli(['verify', '--history']);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
-      `${bad.slice(0, 12)} logs/history/2026-11-24.jsonl: entry a altered (tool)\n`,
+      `${bad.slice(0, 12)} logs/history/2026-11-24.jsonl: entry a altered (tool)\n` +
+        `tip: entry a is altered (committed in logs/history/2026-11-24.jsonl, taken away by ${bad.slice(0, 12)})\n`,
     );
   });
 
@@ -93,11 +97,15 @@ describe('audit-hooks verify --history', () => {
     commitAll('later');
     const run = repo.cli(['verify', '--history']);
     expect(run.status).toBe(1);
-    expect(run.stdout.split('\n').filter(Boolean).sort()).toEqual(
-      ['a', 'b', 'misplaced'].map(
+    expect(run.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      ...['a', 'b', 'misplaced'].map(
         (id) => `${bad.slice(0, 12)} logs/history/2026-11-24.jsonl: entry ${id} removed`,
       ),
-    );
+      ...['a', 'b', 'misplaced'].map(
+        (id) =>
+          `tip: entry ${id} is missing (committed in logs/history/2026-11-24.jsonl, taken away by ${bad.slice(0, 12)})`,
+      ),
+    ]);
     expect(repo.cli(['verify', '--history', `${bad}..HEAD`]).status).toBe(0);
     expect(repo.cli(['verify', 'HEAD']).status).toBe(2); // a range needs --history
     const both = repo.cli(['verify', '--history', '--fix']); // commits are not repaired
@@ -158,6 +166,140 @@ describe('audit-hooks verify --history', () => {
     const run = repo.cli(['verify', '--history', '--json']);
 
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ commits: 1000, findings: [], ok: true });
+    expect(JSON.parse(run.stdout)).toEqual({
+      commits: 1000,
+      findings: [],
+      missing: [],
+      ok: true,
+      shallow: false,
+    });
+  });
+});
+
+/** A v2 batch file (content-named) with these lines, in the worktree. */
+function setBatch(
+  lines: string[],
+  name = `20261124T${String(lines.length).padStart(2, '0')}0000000Z-${'a'.repeat(20)}.jsonl`,
+): string {
+  const dir = join(repo.root, 'logs', 'history', '2026-11-24');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), lines.map((l) => `${l}\n`).join(''));
+  return `logs/history/2026-11-24/${name}`;
+}
+
+describe('audit-hooks verify --history on v2 batch files', () => {
+  it('passes when every commit only added batch files', () => {
+    repo = makeRepo();
+    setBatch([entry('a', 1)], `20261124T010000000Z-${'1'.repeat(20)}.jsonl`);
+    commitAll('one');
+    setBatch([entry('b', 2), entry('c', 3)], `20261124T030000000Z-${'2'.repeat(20)}.jsonl`);
+    commitAll('two');
+    const run = repo.cli(['verify', '--history']);
+    expect(run.stdout).toBe(
+      'audit-hooks: the committed trail only grew: 2 commits checked, nothing removed or altered\n',
+    );
+    expect(run.status).toBe(0);
+  });
+
+  it('reports a modified batch file, and fails while the tip lacks what it held', () => {
+    repo = makeRepo();
+    const file = setBatch([entry('a', 1), entry('b', 2)]);
+    commitAll('one');
+    writeFileSync(join(repo.root, file), `${entry('a', 1)}\n`);
+    const bad = commitAll('drop b');
+    const run = repo.cli(['verify', '--history']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(
+      `${bad.slice(0, 12)} ${file}: batch file modified: batch files are never changed once committed\n` +
+        `tip: entry b is missing (committed in ${file}, taken away by ${bad.slice(0, 12)})\n`,
+    );
+  });
+
+  it('lists a deletion that was later reverted, and passes: the tip is whole', () => {
+    repo = makeRepo();
+    const file = setBatch([entry('a', 1)]);
+    commitAll('one');
+    rmSync(join(repo.root, file));
+    const bad = commitAll('delete');
+    repo.git('revert', '--no-edit', 'HEAD');
+    const run = repo.cli(['verify', '--history']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      `${bad.slice(0, 12)} ${file}: batch file deleted: batch files are never changed once committed\n` +
+        'audit-hooks: the committed trail only grew: 3 commits checked, 1 change listed above, all undone or harmless: every entry ever committed is at the tip\n',
+    );
+  });
+
+  it('lists a renamed batch file; its entries are still there', () => {
+    repo = makeRepo();
+    const file = setBatch([entry('a', 1)]);
+    commitAll('one');
+    mkdirSync(join(repo.root, 'logs', 'history', '2026-11-25'));
+    const moved = file.replace('2026-11-24', '2026-11-25');
+    repo.git('mv', file, moved);
+    const renamed = commitAll('move');
+    const run = repo.cli(['verify', '--history']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(
+      `${renamed.slice(0, 12)} ${file}: batch file renamed to ${moved}`,
+    );
+  });
+
+  it('reports a redacted batch file as a redaction, not tampering', () => {
+    repo = makeRepo();
+    const token = `ghp_${'Ab1'.repeat(12)}`;
+    const file = setBatch([entry('a', 1, { command: `gh auth login --with-token ${token}` })]);
+    commitAll('leak');
+    setBatch([
+      entry('a', 1, {
+        command: 'gh auth login --with-token [REDACTED:github-token]',
+        redacted: ['command'],
+      }),
+    ]);
+    const fix = commitAll('redact');
+    const run = repo.cli(['verify', '--history']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(
+      `${fix.slice(0, 12)} ${file}: batch file redacted: a redaction, not tampering`,
+    );
+  });
+
+  it('says so in a shallow clone, and checks what it has', () => {
+    repo = makeRepo();
+    setBatch([entry('a', 1)], `20261124T010000000Z-${'1'.repeat(20)}.jsonl`);
+    commitAll('one');
+    setBatch([entry('b', 2)], `20261124T020000000Z-${'2'.repeat(20)}.jsonl`);
+    commitAll('two');
+    const clone = join(tempDir(), 'shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.root}`, clone], {
+      env: testEnv(),
+    });
+    const run = runCli(['verify', '--history'], { cwd: clone });
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(
+      /note: this clone is shallow, so only the commits it has were checked/,
+    );
+    expect(run.stdout).toMatch(/1 commit checked/);
+  });
+
+  it('checks 1,000 commits of batch files from file status alone', () => {
+    repo = makeRepo();
+    let stream = '';
+    for (let i = 0; i < 1000; i++) {
+      const content = `${entry(`e${i}`, i % 24, { i })}\n`;
+      const name = `20261124T${String(i % 24).padStart(2, '0')}0000000Z-${String(i).padStart(20, '0')}.jsonl`;
+      stream += `commit refs/heads/main\ncommitter T <t@example.test> ${1_700_000_000 + i} +0000\n`;
+      stream += `data 5\nbatch\n`;
+      if (i === 0) stream += 'from refs/heads/main^0\n';
+      stream += `M 100644 inline logs/history/2026-11-24/${name}\ndata ${Buffer.byteLength(content)}\n${content}\n`;
+    }
+    execFileSync('git', ['fast-import', '--quiet'], {
+      cwd: repo.root,
+      input: stream,
+      env: testEnv(),
+    });
+    const run = repo.cli(['verify', '--history', '--json']);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ commits: 1000, findings: [], ok: true });
   });
 });

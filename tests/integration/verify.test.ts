@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeRepo, type TempRepo } from '../helpers/git-repo.js';
+import { makeRepo, type TempRepo, tempDir } from '../helpers/git-repo.js';
 import {
   historyEntries,
   isInSpecOrder,
@@ -33,7 +33,7 @@ describe('audit-hooks verify', () => {
 
     const run = repo.cli(['verify']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toBe('audit-hooks: history is sound: 2 partitions, 3 entries\n');
+    expect(run.stdout).toBe('audit-hooks: history is sound: 2 files, 3 entries\n');
     expect(repo.cli(['verify', '--fix']).status).toBe(0);
     expect(snapshotLogs(repo.root)).toBe(snapshot);
   });
@@ -53,26 +53,25 @@ describe('audit-hooks verify', () => {
 
     expect(run.status).toBe(1);
     expect(run.stdout.split('\n').filter(Boolean)).toEqual([
+      'logs/history/2026-11-24.jsonl.2718281828: stray temp file left by an interrupted v1 write (verify --fix deletes it)',
       'logs/history/2026-11-24.jsonl:2: out of order (sorts before the line above)',
       'logs/history/2026-11-24.jsonl:3: duplicate id b (first at logs/history/2026-11-24.jsonl:1)',
       'logs/history/2026-11-24.jsonl:4: belongs in logs/history/2026-11-25.jsonl',
       expect.stringMatching(
         /^logs\/history\/2026-11-24\.jsonl:5: not a valid entry \(not valid JSON/,
       ),
-      'logs/history/2026-11-24.jsonl.2718281828: stray temp file left by an interrupted write',
     ]);
     expect(run.stderr).toBe(
       'audit-hooks: 5 problems in logs/history; run `audit-hooks verify --fix` to repair them\n',
     );
   });
 
-  it('--fix repairs order, duplicates and placement, quarantines the rest, and loses nothing', () => {
+  it('--fix repairs a v1 partition (order, copies, placement), quarantines the rest, and loses nothing', () => {
     repo = makeRepo();
     partition('2026-11-24.jsonl', [
       line('b', '2026-11-24T11:00:00.000Z'),
       line('a', '2026-11-24T10:00:00.000Z'),
       line('b', '2026-11-24T11:00:00.000Z'),
-      line('b', '2026-11-24T11:00:00.000Z', { edited: true }),
       line('x', '2026-11-25T01:00:00.000Z'),
       'garbage line',
     ]);
@@ -87,18 +86,131 @@ describe('audit-hooks verify', () => {
     expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['moved', 'a', 'b', 'x']);
     for (const entries of readHistory(repo.root).values())
       expect(isInSpecOrder(entries)).toBe(true);
-    const quarantined = walk(join(repo.root, 'logs', 'quarantine')).flatMap((file) =>
-      readFileSync(file, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { text: string; line: number; source: string }),
-    );
-    expect(quarantined.map((q) => [q.source, q.line])).toEqual([
-      ['logs/history/2026-11-24.jsonl', 4],
-      ['logs/history/2026-11-24.jsonl', 6],
+    const quarantined = walk(join(repo.root, 'logs', 'quarantine'))
+      .filter((file) => file.endsWith('.jsonl'))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { text: string; line: number; source: string }),
+      );
+    expect(quarantined.map((q) => [q.source, q.line, q.text])).toEqual([
+      ['logs/history/2026-11-24.jsonl', 5, 'garbage line'],
     ]);
-    expect(quarantined[1]?.text).toBe('garbage line');
     expect(walk(join(repo.root, 'logs', 'history')).filter((f) => /\.\d+$/.test(f))).toEqual([]);
     expect(repo.cli(['verify']).status).toBe(0);
+  });
+
+  it('--fix keeps two committed entries with one id and other content: a person decides', () => {
+    repo = makeRepo();
+    partition('2026-11-24.jsonl', [line('b', '2026-11-24T11:00:00.000Z')]);
+    partition('2026-11-25.jsonl', [line('b', '2026-11-25T11:00:00.000Z', { edited: true })]);
+    const run = repo.cli(['verify', '--fix']);
+    expect(run.status).toBe(1);
+    expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['b', 'b']);
+    expect(walk(join(repo.root, 'logs', 'quarantine'))).toEqual([]);
+  });
+});
+
+/** A batch file with these lines under `logs/history/<day>/`. */
+function batch(day: string, name: string, lines: string[]): string {
+  const dir = join(repo.root, 'logs', 'history', day);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), lines.map((l) => `${l}\n`).join(''));
+  return `logs/history/${day}/${name}`;
+}
+
+const NAME_A = `20261124T100000000Z-${'a'.repeat(20)}.jsonl`;
+const NAME_B = `20261124T120000000Z-${'b'.repeat(20)}.jsonl`;
+
+describe('audit-hooks verify on v2 batch files', () => {
+  it('passes sound batches, and notes an entry that two batches hold (a cherry-pick’s copy)', () => {
+    repo = makeRepo();
+    batch('2026-11-24', NAME_A, [
+      line('a', '2026-11-24T09:00:00.000Z'),
+      line('b', '2026-11-24T10:00:00.000Z'),
+    ]);
+    batch('2026-11-24', NAME_B, [
+      line('b', '2026-11-24T10:00:00.000Z'),
+      line('c', '2026-11-24T12:00:00.000Z'),
+    ]);
+    const run = repo.cli(['verify']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(
+      `logs/history/2026-11-24/${NAME_B}:1: note: the same entry b is also at logs/history/2026-11-24/${NAME_A}:2 (readers keep one; not a problem)\n` +
+        'audit-hooks: history is sound: 2 files, 4 entries\n',
+    );
+  });
+
+  it('reports problems in a batch as file:line, and --fix explains how to restore it instead of rewriting it', () => {
+    repo = makeRepo();
+    const a = batch('2026-11-24', NAME_A, [
+      line('b', '2026-11-24T10:00:00.000Z'),
+      line('a', '2026-11-24T09:00:00.000Z'), // out of order
+      line('x', '2026-11-25T01:00:00.000Z'), // wrong day
+    ]);
+    const b = batch('2026-11-24', NAME_B, [
+      line('a', '2026-11-24T09:00:00.000Z', { edited: true }),
+    ]);
+    const before = readFileSync(join(repo.root, a), 'utf8');
+
+    const run = repo.cli(['verify', '--fix']);
+
+    expect(run.status).toBe(1);
+    expect(run.stdout.split('\n').filter(Boolean)).toEqual([
+      `${a}:2: out of order (sorts before the line above)`,
+      `${a}:3: belongs under logs/history/2026-11-25/, not logs/history/2026-11-24/`,
+      `${b}:1: id a is also at ${a}:2 with other content`,
+    ]);
+    expect(run.stderr).toMatch(
+      /batch files never change once written, so --fix does not rewrite 2 of them: see what changed with `git log -p -- /,
+    );
+    expect(readFileSync(join(repo.root, a), 'utf8')).toBe(before);
+  });
+
+  it('--fix redacts a secret in a batch file in place, every other byte kept', () => {
+    repo = makeRepo();
+    const token = `ghp_${'Ab1'.repeat(12)}`;
+    const a = batch('2026-11-24', NAME_A, [
+      '{"id":"a","timestamp":"2026-11-24T09:00:00.000Z","session_id":"s","seq":1,"n":1.50}',
+      line('b', '2026-11-24T10:00:00.000Z', { command: `gh auth login --with-token ${token}` }),
+    ]);
+    const found = repo.cli(['verify']);
+    expect(found.status).toBe(1);
+    expect(found.stdout).toMatch(new RegExp(`^${a}:2: unredacted secret \\(`));
+
+    const fixed = repo.cli(['verify', '--fix']);
+
+    expect(fixed.status).toBe(0);
+    const text = readFileSync(join(repo.root, a), 'utf8');
+    expect(text).not.toContain(token);
+    expect(text.split('\n')[0]).toBe(
+      '{"id":"a","timestamp":"2026-11-24T09:00:00.000Z","session_id":"s","seq":1,"n":1.50}',
+    );
+    expect(repo.cli(['verify']).status).toBe(0);
+  });
+
+  it('reports a secret in the first copy of a duplicate key, which a parsed entry would hide', () => {
+    repo = makeRepo();
+    const token = `ghp_${'Zx9'.repeat(12)}`;
+    const a = batch('2026-11-24', NAME_A, [
+      `{"id":"d","timestamp":"2026-11-24T09:00:00.000Z","session_id":"s","seq":1,"command":"curl -H \\"Authorization: Bearer ${token}\\" x","command":"ls"}`,
+    ]);
+    const run = repo.cli(['verify']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^${a}:1: unredacted secret \\(`));
+    expect(repo.cli(['verify', '--fix']).status).toBe(0);
+    expect(readFileSync(join(repo.root, a), 'utf8')).not.toContain(token);
+  });
+
+  it('reports a batch file that is a link, and never reads through it', () => {
+    repo = makeRepo();
+    const outside = join(tempDir(), 'outside.jsonl');
+    writeFileSync(outside, `${line('o', '2026-11-24T09:00:00.000Z')}\n`);
+    mkdirSync(join(repo.root, 'logs', 'history', '2026-11-24'), { recursive: true });
+    symlinkSync(outside, join(repo.root, 'logs', 'history', '2026-11-24', NAME_A));
+    const run = repo.cli(['verify']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/is not a regular file \(a symbolic link\?\); readers skip it/);
   });
 });

@@ -37,6 +37,11 @@ function activeDir(): string {
   return join(root, 'logs', 'active');
 }
 
+/** What the writer put in logs/active, without the `.gitignore` it always adds there. */
+function shardNames(): string[] {
+  return readdirSync(activeDir()).filter((name) => name !== '.gitignore');
+}
+
 describe('envelope (§3)', () => {
   it('adds a UUID v4 id, an ISO UTC timestamp with ms, the session id and seq 1, 2, 3', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -117,7 +122,7 @@ describe('envelope (§3)', () => {
     for (const session of sessions) expect(session).toMatch(/^[0-9a-f]{8}$/);
     expect(new Set(sessions).size).toBe(100);
     expect(new Set(ids).size).toBe(100);
-    expect(readdirSync(activeDir())).toHaveLength(100);
+    expect(shardNames()).toHaveLength(100);
     for (const writer of writers) {
       expect(readJsonl(writer.shardFile)).toMatchObject([{ session_id: writer.sessionId }]);
     }
@@ -166,7 +171,7 @@ describe('shard file (§4)', () => {
     // Named when the writer was created, not when it writes.
     vi.setSystemTime(new Date('2026-11-25T10:00:00.000Z'));
     log.log({ event: 'later' });
-    expect(readdirSync(activeDir())).toEqual(['20261124T235958_abc_1.jsonl']);
+    expect(shardNames()).toEqual(['20261124T235958_abc_1.jsonl']);
     expect(readJsonl(expected)).toHaveLength(1);
   });
 
@@ -175,7 +180,7 @@ describe('shard file (§4)', () => {
     vi.setSystemTime(new Date(NOW));
     const log = new AuditLog({ repoRoot: root });
     log.log({});
-    expect(readdirSync(activeDir())).toEqual([`20261124T133303_${log.sessionId}.jsonl`]);
+    expect(shardNames()).toEqual([`20261124T133303_${log.sessionId}.jsonl`]);
   });
 
   it('lets a second writer of the same session append to the existing shard', () => {
@@ -193,7 +198,7 @@ describe('shard file (§4)', () => {
 
     expect(second.shardFile).toBe(first.shardFile);
     expect(readJsonl(first.shardFile)).toEqual([one, two]);
-    expect(readdirSync(activeDir()).sort()).toEqual([
+    expect(shardNames().sort()).toEqual([
       '20261124T133303_same.jsonl',
       '20261124T150000_other.jsonl',
     ]);
@@ -229,7 +234,7 @@ describe('rejected entries (§3): TypeError and nothing written', () => {
     expect(() => log.log(bad as object)).toThrow(message);
 
     expect(readFileSync(log.shardFile).equals(before)).toBe(true);
-    expect(readdirSync(activeDir())).toEqual([basename(log.shardFile)]);
+    expect(shardNames()).toEqual([basename(log.shardFile)]);
     // A refused entry uses up no sequence number.
     const after = log.log({ event: 'after' });
     expect(readJsonl(log.shardFile)).toEqual([good, after]);
@@ -258,7 +263,7 @@ describe('fail-closed (§4)', () => {
     mkdirSync(log.shardFile, { recursive: true });
 
     expect(() => log.log({ event: 'x' })).toThrow(/Could not append to .*not logged/);
-    expect(readdirSync(activeDir())).toEqual([basename(log.shardFile)]);
+    expect(shardNames()).toEqual([basename(log.shardFile)]);
     expect(readdirSync(log.shardFile)).toEqual([]);
 
     // Once the path is usable again the writer works, and the failure used up no seq.
@@ -352,5 +357,60 @@ describe('a shard claimed by consolidation (§4)', () => {
 
     const two = log.log({ n: 2 });
     expect(readJsonl(log.shardFile)).toEqual([two]);
+  });
+});
+
+describe('v2 writer additions', () => {
+  it.each(['../../etc/passwd', 'a/b', '', 42])(
+    'refuses a caller session_id %j with a TypeError, writing nothing',
+    (sessionId) => {
+      const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+      expect(() => log.log({ session_id: sessionId })).toThrow(TypeError);
+      expect(() => log.logJson(JSON.stringify({ session_id: sessionId }))).toThrow(TypeError);
+      expect(existsSync(log.shardFile)).toBe(false);
+    },
+  );
+
+  it('logJson keeps the caller’s text and adds the missing envelope fields in front', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date(NOW));
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    const written = log.logJson('{ "big": 12345678901234567890, "seq": 7 }');
+    const line = readFileSync(log.shardFile, 'utf8');
+    expect(line).toMatch(
+      new RegExp(
+        `^\\{"id":"[0-9a-f-]{36}","timestamp":"${NOW}","session_id":"s","big":12345678901234567890,"seq":7\\}\\n$`,
+      ),
+    );
+    expect(written.seq).toBe(7);
+    expect(() => log.logJson('[1]')).toThrow(/JSON object/);
+    expect(() => log.logJson('{"a":')).toThrow(TypeError);
+  });
+
+  it('a new writer of a session continues its seq from the shard', () => {
+    const first = new AuditLog({ repoRoot: root, sessionId: 'same' });
+    first.log({});
+    first.log({});
+    first.close();
+    const second = new AuditLog({ repoRoot: root, sessionId: 'same' });
+    expect(second.log({}).seq).toBe(3);
+    expect(second.logJson('{}').seq).toBe(4);
+  });
+
+  it('creates logs/active with its .gitignore in one rename, leaving nothing aside', () => {
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    log.log({});
+    expect(readFileSync(join(activeDir(), '.gitignore'), 'utf8')).toBe('*\n');
+    expect(readdirSync(join(root, 'logs'))).toEqual(['active']);
+  });
+
+  it('refuses a logs/active that is a symbolic link, writing nothing through it', () => {
+    const outside = tempDir('audit-hooks-outside-');
+    mkdirSync(join(root, 'logs'));
+    symlinkSync(outside, activeDir());
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    expect(() => log.log({})).toThrow(/logs\/active is a symbolic link/);
+    expect(readdirSync(outside)).toEqual([]);
+    rmSync(outside, { recursive: true });
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createLayout, formatEntry, useColor } from '../../src/read/format-entry.js';
+import {
+  createLayout,
+  escapeJsonLine,
+  escapeTerminal,
+  formatEntry,
+  formatRecord,
+  useColor,
+} from '../../src/read/format-entry.js';
 import type { Entry } from '../../src/writer/index.js';
 
 const ESC = String.fromCharCode(27);
@@ -121,6 +128,70 @@ describe('formatEntry', () => {
     const cut = formatEntry(e, { now: NOW, color: true, width: 30 });
     expect(plain(cut)).toHaveLength(30);
     expect(plain(cut)).toBe(formatEntry(e, { now: NOW, width: 30 }));
+  });
+});
+
+// Everything a terminal may act on or hide: C0, DEL, C1, bidi, other format characters.
+const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const CSI = '\u009b';
+const RLO = '\u202e';
+
+describe('terminal safety', () => {
+  it('escapes C0, C1 and bidi controls in every part of a line: values, keys, time', () => {
+    const hostile = `${CSI}2J${ESC}]0;title\u0007${RLO}gnp.exe\u2066x\u2069\u200e\u200f\u061c\u007f\u2028\u{e0041}`;
+    const line = formatEntry(
+      entry(
+        {
+          event: `run${CSI}2J`,
+          tool: `Ba${RLO}sh`,
+          text: hostile,
+          nested: { deep: [hostile] },
+          [`key${RLO}${CSI}`]: 1,
+          [`${ESC}[2K`]: 'x',
+        },
+        { timestamp: `${ESC}[2J` },
+      ),
+      { now: NOW, color: true },
+    );
+
+    expect(plain(line)).not.toMatch(UNSAFE_CHARS);
+    expect(plain(line)).toContain(
+      'text="\\u009b2J\\u001b]0;title\\u0007\\u202egnp.exe\\u2066x\\u2069\\u200e\\u200f\\u061c\\u007f\\u2028\\udb40\\udc41"',
+    );
+    expect(plain(line)).toContain('"key\\u202e\\u009b"=1 "\\u001b[2K"=x');
+    expect(plain(line)).toContain('event="run\\u009b2J"  tool="Ba\\u202esh"');
+    expect(plain(line)).toMatch(/^\\u001b\[2J {2}/);
+    // The colours we chose are the only escape sequences sent.
+    expect(line).toMatch(ANSI);
+    expect(plain(line)).not.toContain(ESC);
+  });
+
+  it('keeps a JSON line the same JSON while escaping what a terminal would act on', () => {
+    const value = { a: `x${CSI}2J${RLO}y\u2028\u{e0041}`, [`k${RLO}`]: [`\t${ESC}`] };
+    const line = `{\t"v":${JSON.stringify(value)},\r"n":1.50}`;
+
+    const out = escapeJsonLine(line);
+
+    expect(out).not.toMatch(/[\p{Cf}\u0080-\u009f\u2028\r]/u);
+    expect(JSON.parse(out)).toEqual(JSON.parse(line));
+    expect(out).toContain('1.50');
+    expect(escapeJsonLine('{"a":"plain"}')).toBe('{"a":"plain"}');
+    expect(escapeTerminal('plain')).toBe('plain');
+  });
+
+  it('shows an entry nested too deep to format as its raw line, escaped, and does not throw', () => {
+    const depth = 100_000;
+    const line = `{"id":"d","timestamp":"2026-11-24T13:33:03.123Z","note":"${RLO}","d":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const deep = JSON.parse(line) as Entry;
+    const layout = createLayout([deep], NOW);
+
+    expect(() => formatEntry(deep, { now: NOW, layout })).toThrow(RangeError);
+    const shown = formatRecord(deep, line, { now: NOW, layout });
+
+    expect(shown).toBe(line.replace(RLO, '\\u202e'));
+    expect(formatRecord(deep, line, { now: NOW, layout, width: 40 })).toBe(`${line.slice(0, 39)}…`);
+    // The same layout still serves ordinary entries.
+    expect(formatRecord(entry({ event: 'x' }), '{}', { now: NOW, layout })).toContain('event=x');
   });
 });
 

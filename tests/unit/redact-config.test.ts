@@ -2,8 +2,11 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditHooksError } from '../../src/errors.js';
+import { backtrackingProblem } from '../../src/redact/backtracking.js';
 import { loadRedactionRules } from '../../src/redact/config.js';
 import { applyRedaction, DEFAULT_REDACTION_RULES } from '../../src/redact/redact.js';
+import { redactLine } from '../../src/redact/redact-line.js';
+import { SHAPE_RULES } from '../../src/redact/rules.js';
 import { tempDir } from '../helpers/git-repo.js';
 
 let root: string;
@@ -152,5 +155,56 @@ describe('loadRedactionRules', () => {
     expect(error.message).toMatch(message);
     expect(error.message).not.toContain('\n');
     expect(error.message).toMatch(/; fix it and run again/);
+  });
+});
+
+describe('a pattern that could hang a commit', () => {
+  it.each([
+    ['itk_([a-z]+)+_END', /exponential time/],
+    ['(a|aa)+$', /quadratic time/],
+    ['([a-zA-Z0-9]+)*@', /exponential time/],
+    ['x(\\w+\\s?)*$', /exponential time/],
+    ['x(\\d+|\\d+\\.\\d+)+y', /exponential time/],
+    ['[a-z]+_END', /quadratic time.*start the pattern with fixed text or a lookbehind/],
+    ['=\\s*#?\\s*;', /polynomial time.*make adjacent repeats match different characters/],
+  ])('refuses %s when the configuration is loaded, naming it and what to do', (pattern, kind) => {
+    write('.audit-hooks.json', { redact: { patterns: [{ name: 'internal', pattern }] } });
+    const error = errorOf(() => loadRedactionRules(root));
+    expect(error).toBeInstanceOf(AuditHooksError);
+    expect(error.message).toContain(
+      `invalid redaction config in .audit-hooks.json: "redact.patterns[0].pattern" (internal: ${pattern}) can backtrack catastrophically: a long run of`,
+    );
+    expect(error.message).toMatch(kind);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it.each([
+    'itk_[A-Za-z0-9]{20}',
+    'itk_[a-z]+_END',
+    '(?<![a-z])[a-z]+_END',
+    '(?:foo|bar)_[0-9a-f]{40}',
+    'ACME-[0-9]{4}-[0-9]{4}-[0-9]{4}',
+    '\\bakv_[A-Za-z0-9]+\\b',
+  ])('accepts %s, which runs in linear time', (pattern) => {
+    write('.audit-hooks.json', { redact: { patterns: [{ name: 'internal', pattern }] } });
+    expect(loadRedactionRules(root).patterns).toHaveLength(1);
+  });
+
+  it('holds the built-in shape rules to the same check', () => {
+    const refused = SHAPE_RULES.map((rule) => [
+      rule.name,
+      backtrackingProblem(rule.regex.source, rule.regex.flags),
+    ]).filter(([, problem]) => problem !== undefined);
+    expect(refused).toEqual([]);
+  });
+
+  // A hang guard, not a timing: each of these took at most ~1 s on a 2-core machine
+  // (`node bench/redact.mjs` measures every kind); a super-linear rule would take minutes.
+  it('redacts a 1 MB string of near-matches of the built-in rules in bounded time', () => {
+    for (const unit of ['&sig=/', 'a://b:c@', '"password": "/', 'eyJaaaaaaaaaaaa.', 'A_']) {
+      const value = unit.repeat(Math.ceil(1_000_000 / unit.length)).slice(0, 1_000_000);
+      const line = JSON.stringify({ id: 'x', timestamp: '2026-11-24T13:33:03Z', value });
+      expect(redactLine(line, DEFAULT_REDACTION_RULES).line.length).toBeGreaterThan(0);
+    }
   });
 });
