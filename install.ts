@@ -20,6 +20,7 @@ import {
 } from './src/install/ignore-rules.js';
 import { modeOfCommand } from './src/install/launcher.js';
 import {
+  isOurGitHook,
   LEFTHOOK_FILES,
   lefthookMode,
   planLefthookInstall,
@@ -27,7 +28,7 @@ import {
 } from './src/install/lefthook.js';
 import { planMigration } from './src/install/migrate-v1.js';
 import { MANAGERS, type Manager, type Plan } from './src/install/plan.js';
-import { label, type Repo, readRepo } from './src/install/repo.js';
+import { gitHookDirs, label, type Repo, readRepo } from './src/install/repo.js';
 import * as messages from './src/messages.js';
 
 export type { Action } from './src/install/actions.js';
@@ -74,6 +75,11 @@ function detectManager(
   if (repo.hooksPath?.includes('.husky')) {
     return { manager: 'husky', reason: `core.hooksPath is ${repo.hooksPath}` };
   }
+  // Plain git hooks stay plain git hooks: lefthook would move them aside as <hook>.old.
+  const ours = ['pre-commit', 'post-commit'].flatMap((hook) =>
+    gitHookDirs(repo).filter((dir) => isOurGitHook(readTextIfExists(join(dir, hook)))),
+  );
+  if (ours.length > 0) return { manager: 'git', reason: 'as installed' };
   if (repo.worktrees.some((worktree) => existsSync(join(worktree, '.husky')))) {
     return { manager: 'husky', reason: 'the repository has a .husky/ folder' };
   }
@@ -92,7 +98,9 @@ function installedMode(repo: Repo): Mode | undefined {
   const commands = [
     lefthookMode(repo.root),
     readTextIfExists(join(repo.root, '.husky', 'post-commit')),
-    readTextIfExists(join(repo.hooksDir, 'post-commit')),
+    // husky in a worktree whose branch has no line of ours: the runner install wrote.
+    readTextIfExists(join(repo.root, '.husky', '_', 'post-commit')),
+    ...gitHookDirs(repo).map((dir) => readTextIfExists(join(dir, 'post-commit'))),
   ];
   for (const command of commands) {
     if (command === undefined) continue;

@@ -115,6 +115,9 @@ export const batchNameTaken = (path: string) =>
 export const configUnparseable = (file: string, where: string, problem: string) =>
   `cannot parse ${file}${where === '' ? '' : `:${where}`} (${problem}); fix it and run install again (nothing was changed)`;
 
+export const otherConfigUnparseable =
+  'cannot be parsed, so lefthook fails in this worktree until its branch fixes it (the audit-hooks jobs are in its lefthook-local.yml)';
+
 export const configCannotEdit = (file: string, hook: string, snippet: string) =>
   `cannot edit the ${hook} hook in ${file} without changing the rest of it: add ${snippet} by hand`;
 
@@ -128,6 +131,12 @@ export const ignoredCannotFix = (rule: IgnoreRule) =>
 
 export const ignoredUnignored = (rule: IgnoreRule, rules: readonly string[]) =>
   `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern}): the root .gitignore gets ${rules.join(' ')} so that the batch files can be committed`;
+
+export const ignoredElsewhere = (worktree: string, rule: IgnoreRule) =>
+  `${worktree}: logs/history is ignored there by ${rule.source}:${rule.line} (${rule.pattern}) until its branch has the new .gitignore rules: its trail is written after each commit but git add leaves it out until then (merge them in, or git add -f logs/history)`;
+
+export const hooksFolderNotCommitted = (worktree: string, folder: string) =>
+  `${worktree}: its hooks run the audit-hooks steps now, but git will not merge a branch that commits ${folder}/ over these uncommitted copies: commit them there too, or first take them back (git checkout -- ${folder} && git clean -fq -- ${folder})`;
 
 export const unknownManager = (name: string) =>
   `unknown hook manager \`${name}\`: use --manager lefthook, husky or git`;
@@ -358,7 +367,7 @@ export const statusIgnored = (
   rule: { source: string; line: string; pattern: string },
   mode: string,
 ) =>
-  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern})${mode === 'in-commit' ? ': fine, the pre-commit step stages batch files with git add -f' : ': the trail will not be committed; run install again to add un-ignore rules'}`;
+  `logs/history is ignored by ${rule.source}:${rule.line} (${rule.pattern})${mode === 'in-commit' ? ': fine, the pre-commit step stages batch files with git add -f' : ': git add leaves the trail out of commits until this branch’s root .gitignore un-ignores it (merge the branch where install added the rules, or run install here)'}`;
 
 export const noAgents = (command: string) =>
   `none wired: \`${command} install --agent all\` (or name them: claude-code,codex,gemini,cursor,copilot)`;

@@ -79,9 +79,16 @@ function report(out: Writable, result: InstallResult, verb: 'install' | 'uninsta
 // it, except what git does not track (git's folder, husky's runner, local lefthook config).
 function trackedFiles(result: InstallResult): string[] {
   const files = new Set<string>();
-  for (const action of result.actions) {
-    if (action.kind !== 'write' && action.kind !== 'delete') continue;
-    const path = relative(result.current, action.path);
+  // A rename (a hook kept as <hook>.pre-audit-hooks, or put back) changes both its paths.
+  const paths = result.actions.flatMap((action) =>
+    action.kind === 'write' || action.kind === 'delete'
+      ? [action.path]
+      : action.kind === 'rename'
+        ? [action.from, action.to]
+        : [],
+  );
+  for (const absolute of paths) {
+    const path = relative(result.current, absolute);
     if (path.startsWith('..') || isAbsolute(path)) continue;
     if (path === '.git' || path.startsWith(`.git${sep}`)) continue;
     if (path.startsWith(`.husky${sep}_`)) continue;

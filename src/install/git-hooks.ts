@@ -3,6 +3,8 @@
 // there before is kept as `<hook>.pre-audit-hooks` and still runs, first.
 import { join, relative } from 'node:path';
 import { readTextIfExists } from '../files.js';
+import { gitMaybe } from '../git/git.js';
+import * as messages from '../messages.js';
 import { STEP_COMMANDS, STEP_HOOKS } from './launcher.js';
 import { isOurGitHook } from './lefthook.js';
 import type { Plan } from './plan.js';
@@ -12,7 +14,9 @@ import { renderGitHook } from './templates.js';
 const CHAINED = '.pre-audit-hooks';
 
 export function planGitInstall(plan: Plan): void {
-  for (const dir of gitHookDirs(plan.repo)) {
+  const { repo } = plan;
+  for (const dir of gitHookDirs(repo)) {
+    const planned = plan.actions.length;
     for (const hook of STEP_HOOKS) {
       const path = join(dir, hook);
       const text = readTextIfExists(path);
@@ -44,6 +48,15 @@ export function planGitInstall(plan: Plan): void {
     }
     // v1 also had a post-checkout hook.
     removeOurs(plan, dir, 'post-checkout');
+    // A relative hooks folder is each worktree's own, and usually committed: in another
+    // worktree our hooks run at once, but git will not merge the branch that commits them
+    // over these uncommitted copies. Say how to get past that.
+    const worktree = repo.worktrees.find((each) => dir.startsWith(`${each}/`));
+    if (worktree !== undefined && worktree !== repo.root && plan.actions.length > planned) {
+      const folder = relative(worktree, dir);
+      if (gitMaybe(worktree, ['check-ignore', '-q', '--no-index', '--', folder]) === undefined)
+        plan.notes.push(messages.hooksFolderNotCommitted(worktree, folder));
+    }
   }
 }
 

@@ -21,6 +21,7 @@ import {
   V1_CONSOLIDATE_COMMAND,
 } from './launcher.js';
 import { ensureLines, removeLines } from './line-file.js';
+import { planUncommittedUndo } from './migrate-v1.js';
 import type { Plan } from './plan.js';
 
 const COMMENT: Record<StepHook, string> = {
@@ -42,16 +43,22 @@ const OUR_LINES = [
   V1_CHECKOUT_COMMAND,
 ];
 
+function withoutV1(text: string): string {
+  return removeLines(text, [V1_CONSOLIDATE_COMMAND, V1_CHECKOUT_COMMAND]);
+}
+
 /** husky 9's runner stub for a hook, as `husky` writes it. */
 const STOCK_STUB = '#!/usr/bin/env sh\n. "$(dirname "$0")/h"';
 
+// Runs the branch's own hook, then our step unless the branch has that very line (a v1
+// line, a comment or the other mode's line are not it).
 function wrapper(hook: StepHook, command: string): string {
   return [
     '#!/usr/bin/env sh',
     `# Written by \`audit-hooks install\` for this worktree, whose branch has no audit-hooks line in`,
     `# .husky/${hook} yet (husky writes this file anew on its next install).`,
     '( . "$(dirname "$0")/h" ) || exit $?',
-    `if ! grep -qsF 'audit-hooks' .husky/${hook}; then ${command}; fi`,
+    `if ! grep -qsxF -- '${command.replaceAll("'", "'\\''")}' .husky/${hook}; then ${command}; fi`,
     '',
   ].join('\n');
 }
@@ -65,25 +72,43 @@ function withOurLine(text: string | undefined, hook: StepHook, mode: Mode): stri
   return ensureLines(removeLines(current, OUR_LINES), [line], comment);
 }
 
+/** True when `text` holds a line audit-hooks put into a husky hook (any mode, v1's too). */
+function hasOurLine(text: string | undefined): boolean {
+  return (text ?? '').split(/\r?\n/).some((line) => OUR_LINES.includes(line.trim()));
+}
+
 export function planHuskyInstall(plan: Plan): void {
   const { repo, mode } = plan;
-  for (const hook of STEP_HOOKS) {
-    editLines(
-      plan.actions,
-      plan.say,
-      join(repo.root, '.husky', hook),
-      (text) => withOurLine(text, hook, mode),
-      0o755,
+  // An install run from another worktree left this one's steps in its runner: they stay
+  // there (a second run changes nothing), and this branch gets the lines by merging.
+  const committedHere =
+    STEP_HOOKS.some((hook) => hasOurLine(readTextIfExists(join(repo.root, '.husky', hook)))) ||
+    !STEP_HOOKS.some((hook) =>
+      readTextIfExists(join(repo.root, '.husky', '_', hook))?.includes('audit-hooks install'),
+    );
+  if (committedHere) {
+    for (const hook of STEP_HOOKS) {
+      editLines(
+        plan.actions,
+        plan.say,
+        join(repo.root, '.husky', hook),
+        (text) => withOurLine(text, hook, mode),
+        0o755,
+      );
+    }
+    editLines(plan.actions, plan.say, join(repo.root, '.husky', 'post-checkout'), (text) =>
+      removeLines(text ?? '', OUR_LINES),
     );
   }
-  editLines(plan.actions, plan.say, join(repo.root, '.husky', 'post-checkout'), (text) =>
-    removeLines(text ?? '', OUR_LINES),
-  );
   for (const worktree of repo.worktrees) {
-    if (worktree === repo.root) continue;
+    // This worktree too, when install runs in a linked one that has no runner yet.
     copyHuskyRuntime(plan, worktree);
+    if (worktree === repo.root && committedHere) continue;
+    // v1's lines, where that branch never committed them, go (git would not merge over them).
+    planUncommittedUndo(plan, worktree, join(worktree, '.husky', 'post-checkout'), withoutV1);
     for (const hook of STEP_HOOKS) {
-      const own = readTextIfExists(join(worktree, '.husky', hook)) ?? '';
+      const own =
+        planUncommittedUndo(plan, worktree, join(worktree, '.husky', hook), withoutV1) ?? '';
       const runner = join(worktree, '.husky', '_', hook);
       const current = readTextIfExists(runner) ?? runtimeFile(plan, hook);
       const next = own.includes(STEP_COMMANDS[mode][hook])
@@ -114,6 +139,11 @@ export function planHuskyUninstall(plan: Plan): void {
     );
   }
   for (const worktree of repo.worktrees) {
+    if (worktree !== repo.root) {
+      // Another worktree's hooks are its branch's, but v1 wrote its lines there too.
+      for (const hook of [...STEP_HOOKS, 'post-checkout'])
+        planUncommittedUndo(plan, worktree, join(worktree, '.husky', hook), withoutV1);
+    }
     for (const hook of STEP_HOOKS) {
       const runner = join(worktree, '.husky', '_', hook);
       const text = readTextIfExists(runner);
@@ -137,6 +167,7 @@ function runtimeFile(plan: Plan, hook: string): string | undefined {
 // husky's hooks path is relative (.husky/_), so in a linked worktree its hooks run only
 // once that folder exists there. It is generated and gitignored: copy the main one's.
 function copyHuskyRuntime(plan: Plan, worktree: string): void {
+  if (worktree === plan.repo.main) return;
   const source = join(plan.repo.main, '.husky', '_');
   const target = join(worktree, '.husky', '_');
   if (readTextIfExists(join(target, 'h')) !== undefined) return;

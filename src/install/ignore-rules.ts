@@ -55,6 +55,12 @@ export function planIgnoreRules(plan: Plan): void {
     ensureLines(text, rules, COMMENT),
   );
   plan.notes.push(messages.ignoredUnignored(rule, rules));
+  // Another worktree's .gitignore is its branch's: it gets the rules by merging them.
+  for (const worktree of plan.repo.worktrees) {
+    if (worktree === root) continue;
+    const there = ignoringRule(worktree);
+    if (there !== undefined) plan.notes.push(messages.ignoredElsewhere(worktree, there));
+  }
 }
 
 /** Uninstall: the rules install added. */

@@ -55,7 +55,8 @@ export type StepHook = (typeof STEP_HOOKS)[number];
 /** The mode an installed command belongs to, if it is one of ours. */
 export function modeOfCommand(command: string): Mode | undefined {
   for (const mode of ['in-commit', 'post-commit'] as const) {
-    if (Object.values(STEP_COMMANDS[mode]).includes(command)) return mode;
+    // Exactly, or inside a line (the runner install writes for husky in other worktrees).
+    if (Object.values(STEP_COMMANDS[mode]).some((step) => command.includes(step))) return mode;
   }
   if (command.includes('hook post-commit --mode post-commit')) return 'post-commit';
   if (command.includes('hook pre-commit') || command.includes('hook post-commit'))

@@ -286,5 +286,39 @@ export function jobRun(
 export function setJob(text: string, job: LefthookJob, file = 'lefthook.yml'): string {
   const run = jobRun(text, job.hook, job.name, file);
   if (run === job.run) return text;
-  return addJob(run === undefined ? text : removeJob(text, job, file), job, file);
+  if (run === undefined) return addJob(text, job, file);
+  // In place where the job's `run` is a plain value (so switching modes back and forth
+  // gives back the same file); else the job goes and comes back at the end.
+  return replaceRun(text, job, file) ?? addJob(removeJob(text, job, file), job, file);
+}
+
+/** `text` with the `run` of the existing `job` replaced where it stands, if that is safe. */
+function replaceRun(text: string, job: LefthookJob, file: string): string | undefined {
+  const { map, value } = parse(text, file);
+  const hookMap = pairOf(map, job.hook)?.value;
+  if (!isMap(hookMap)) return undefined;
+  const expected = structuredClone(value);
+  const expectedHook = expected[job.hook] as Plain;
+  let run: Node | undefined;
+  const jobs = pairOf(hookMap, 'jobs')?.value;
+  const item = isSeq(jobs)
+    ? jobs.items.find((node) => isMap(node) && node.get('name') === job.name)
+    : undefined;
+  if (isMap(item)) {
+    run = pairOf(item, 'run')?.value as Node | undefined;
+    const entry = (expectedHook.jobs as Plain[]).find((candidate) => candidate?.name === job.name);
+    if (entry !== undefined) entry.run = job.run;
+  } else {
+    const command = pairOf(hookMap, 'commands')?.value;
+    const pair = isMap(command) ? pairOf(command, job.name) : undefined;
+    if (isMap(pair?.value)) run = pairOf(pair.value, 'run')?.value as Node | undefined;
+    const commands = expectedHook.commands as Record<string, Plain>;
+    if (commands?.[job.name] !== undefined)
+      commands[job.name] = { ...commands[job.name], run: job.run };
+  }
+  if (!isScalar(run) || run.range === undefined || run.range === null) return undefined;
+  const result = `${text.slice(0, run.range[0])}${quote(job.run)}${text.slice(run.range[1])}`;
+  const check = parseDocument(result);
+  if (check.errors.length > 0 || !isDeepStrictEqual(check.toJS(), expected)) return undefined;
+  return result;
 }

@@ -11,9 +11,15 @@ import { AuditHooksError } from '../errors.js';
 import { listNames, readTextIfExists } from '../files.js';
 import { gitMaybe } from '../git/git.js';
 import * as messages from '../messages.js';
-import { STEP_COMMANDS, STEP_HOOKS, V1_CHECKOUT_COMMAND } from './launcher.js';
+import {
+  STEP_COMMANDS,
+  STEP_HOOKS,
+  V1_CHECKOUT_COMMAND,
+  V1_CONSOLIDATE_COMMAND,
+} from './launcher.js';
 import { jobRun, type LefthookJob, removeJob, setJob } from './lefthook-config.js';
 import { ensureLines, removeLines } from './line-file.js';
+import { planUncommittedUndo } from './migrate-v1.js';
 import { JOB_NAME, type Plan } from './plan.js';
 import { label } from './repo.js';
 import { renderLefthookTemplate } from './templates.js';
@@ -28,6 +34,12 @@ const LOCAL_FILES = [
 const LOCAL_HEADER =
   '# Written by `audit-hooks install`: this worktree’s branch predates the audit-hooks jobs in\n' +
   '# lefthook.yml, so they are here, locally (lefthook merges this file into lefthook.yml).\n';
+// The lefthook.yml v1 created where there was none: its header, then its two jobs.
+const V1_HEADER =
+  '# Git hooks, run by lefthook (https://lefthook.dev/configuration/).\n' +
+  '# Written by `audit-hooks install`: after each commit, audit-hooks consolidates the\n' +
+  '# session shards in logs/active/ into logs/history/. Add your own hooks below.\n';
+const V1_TEMPLATE = `${V1_HEADER}post-commit:\n  jobs:\n    - name: ${JOB_NAME}\n      run: '${V1_CONSOLIDATE_COMMAND}'\npost-checkout:\n  jobs:\n    - name: ${JOB_NAME}\n      run: '${V1_CHECKOUT_COMMAND}'\n`;
 const EXCLUDE_LINES = ['/lefthook-local.yml'];
 const EXCLUDE_COMMENT = 'lefthook-local.yml holds the audit-hooks jobs in older worktrees';
 // Hooks whose previous (foreign) hook `lefthook install` renames to <hook>.old.
@@ -74,16 +86,29 @@ function configIn(worktree: string, names: readonly string[]): string | undefine
     .find((file) => readTextIfExists(file) !== undefined);
 }
 
-/** The mode the current worktree's lefthook config runs, if it has our post-commit job. */
+/**
+ * The command of our post-commit job in `worktree`, if it has one: from its local config
+ * first (lefthook lets it override lefthook.yml), else from lefthook.yml.
+ */
 export function lefthookMode(worktree: string): string | undefined {
-  const file = configIn(worktree, LEFTHOOK_FILES);
-  const text = file === undefined ? undefined : readTextIfExists(file);
-  if (text === undefined) return undefined;
-  try {
-    return jobRun(text, 'post-commit', JOB_NAME, file);
-  } catch {
-    return undefined;
+  for (const names of [LOCAL_FILES, LEFTHOOK_FILES]) {
+    const file = configIn(worktree, names);
+    const text = file === undefined ? undefined : readTextIfExists(file);
+    if (file === undefined || text === undefined) continue;
+    const run = safeRun(text, { hook: 'post-commit', name: JOB_NAME, run: '' });
+    if (run !== undefined) return run;
   }
+  return undefined;
+}
+
+/** True when `text` has a job of ours under a commit hook (any mode, v1's too). */
+function hasStepJobs(text: string | undefined): boolean {
+  return (
+    text !== undefined &&
+    ['pre-commit', 'post-commit'].some(
+      (hook) => safeRun(text, { hook, name: JOB_NAME, run: '' }) !== undefined,
+    )
+  );
 }
 
 export function planLefthookInstall(plan: Plan): void {
@@ -96,30 +121,47 @@ export function planLefthookInstall(plan: Plan): void {
   const file = configIn(repo.root, LEFTHOOK_FILES) ?? join(repo.root, 'lefthook.yml');
   const text = readTextIfExists(file);
   const name = label(repo, file);
-  let next = text === undefined ? renderLefthookTemplate(plan.mode) : text;
-  for (const job of jobs) next = setJob(next, job, name);
-  // v1 kept logs/active alive with a post-checkout job; the folders look after themselves now.
-  if (jobRun(next, 'post-checkout', JOB_NAME, name) === V1_CHECKOUT_COMMAND) {
-    next = removeJob(next, { hook: 'post-checkout', name: JOB_NAME, run: '' }, name);
-  }
-  if (next !== text) {
-    plan.actions.push({
-      kind: 'write',
-      path: file,
-      content: next,
-      summary: plan.say(
-        file,
-        text === undefined ? 'create with the audit-hooks jobs' : 'set the audit-hooks jobs',
-      ),
-    });
+  // An install run from another worktree put the jobs into this one's local config: they
+  // stay there (a second run changes nothing), and this branch gets them by merging.
+  const ownLocal = configIn(repo.root, LOCAL_FILES);
+  const committedHere =
+    hasStepJobs(text) ||
+    !hasStepJobs(ownLocal === undefined ? undefined : readTextIfExists(ownLocal));
+  if (committedHere) {
+    // A lefthook.yml v1 created and nobody changed becomes the one v2 creates.
+    let next =
+      text === undefined || text === V1_TEMPLATE ? renderLefthookTemplate(plan.mode) : text;
+    for (const job of jobs) next = setJob(next, job, name);
+    // v1 kept logs/active alive with a post-checkout job; the folders look after themselves now.
+    if (jobRun(next, 'post-checkout', JOB_NAME, name) === V1_CHECKOUT_COMMAND) {
+      next = removeJob(next, { hook: 'post-checkout', name: JOB_NAME, run: '' }, name);
+    }
+    if (next !== text) {
+      plan.actions.push({
+        kind: 'write',
+        path: file,
+        content: next,
+        summary: plan.say(
+          file,
+          text === undefined ? 'create with the audit-hooks jobs' : 'set the audit-hooks jobs',
+        ),
+      });
+    }
   }
 
   let excludeNeeded = false;
   for (const worktree of repo.worktrees) {
-    if (worktree === repo.root) continue;
+    if (worktree === repo.root && committedHere) continue;
     const committed = configIn(worktree, LEFTHOOK_FILES);
-    const committedText = committed === undefined ? '' : (readTextIfExists(committed) ?? '');
+    // v1's jobs, where that branch never committed them, go (git would not merge over them).
+    const committedText =
+      committed === undefined
+        ? ''
+        : (planUncommittedUndo(plan, worktree, committed, withoutV1Jobs) ?? '');
     const missing = jobs.some((job) => safeRun(committedText, job) !== job.run);
+    // That branch's own file is not install's to fix; lefthook fails there until it is.
+    if (committed !== undefined && !parses(committedText))
+      plan.notes.push(plan.say(committed, messages.otherConfigUnparseable));
     const local = configIn(worktree, LOCAL_FILES) ?? join(worktree, 'lefthook-local.yml');
     const localText = readTextIfExists(local);
     let localNext: string;
@@ -147,13 +189,28 @@ export function planLefthookInstall(plan: Plan): void {
   );
   if (!installed) {
     const foreign = STEP_HOOKS.filter((hook) => chains.some((job) => job.hook === hook));
+    // `lefthook install` writes a sample lefthook.yml where it finds none (an untracked file
+    // that would block merging main): run it where there is one, ours or the branch's.
+    const cwd = committedHere
+      ? repo.root
+      : (repo.worktrees.find((worktree) => configIn(worktree, LEFTHOOK_FILES) !== undefined) ??
+        repo.root);
     plan.actions.push({
       kind: 'run',
       file: process.execPath,
       args: [lefthookBin(), 'install'],
-      cwd: repo.root,
+      cwd,
       summary: `lefthook install: install the git hooks into ${label(repo, repo.hooksDir)}${foreign.map((hook) => `; the existing ${hook} hook keeps running, as ${hook}.old`).join('')}`,
     });
+  }
+}
+
+function parses(text: string): boolean {
+  try {
+    jobRun(text, 'post-commit', JOB_NAME);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -162,6 +219,23 @@ function safeRun(text: string, job: LefthookJob): string | undefined {
     return jobRun(text, job.hook, job.name);
   } catch {
     return undefined;
+  }
+}
+
+/** `text` without the two jobs v1 added (nothing but its header left: nothing at all). */
+function withoutV1Jobs(text: string): string {
+  try {
+    let next = text;
+    for (const [hook, run] of [
+      ['post-commit', V1_CONSOLIDATE_COMMAND],
+      ['post-checkout', V1_CHECKOUT_COMMAND],
+    ] as const) {
+      if (jobRun(next, hook, JOB_NAME) === run)
+        next = removeJob(next, { hook, name: JOB_NAME, run: '' });
+    }
+    return next === V1_HEADER ? '' : next;
+  } catch {
+    return text; // a file that does not parse is its branch's to fix (said elsewhere)
   }
 }
 
@@ -217,16 +291,23 @@ export function planLefthookUninstall(plan: Plan): void {
   const { repo } = plan;
   let remaining: string | undefined;
   for (const worktree of repo.worktrees) {
+    // Another worktree's lefthook.yml is its branch's, but v1 wrote its jobs there too.
+    if (worktree !== repo.root) {
+      const committed = configIn(worktree, LEFTHOOK_FILES);
+      if (committed !== undefined) planUncommittedUndo(plan, worktree, committed, withoutV1Jobs);
+    }
     const names = worktree === repo.root ? [...LEFTHOOK_FILES, ...LOCAL_FILES] : LOCAL_FILES;
     for (const name of names) {
       const file = join(worktree, name);
       const text = readTextIfExists(file);
       if (text === undefined) continue;
       let next = withoutOurJobs(text, label(repo, file));
-      const created = (['in-commit', 'post-commit'] as const).some((mode) => {
-        const template = renderLefthookTemplate(mode);
-        return text === template || next === withoutOurJobs(template, name);
-      });
+      const created =
+        next === V1_HEADER ||
+        (['in-commit', 'post-commit'] as const).some((mode) => {
+          const template = renderLefthookTemplate(mode);
+          return text === template || next === withoutOurJobs(template, name);
+        });
       if (created) next = '';
       if (worktree === repo.root && next !== '' && LEFTHOOK_FILES.includes(name)) remaining = next;
       pushEdit(plan, file, text, next, 'remove the audit-hooks jobs');

@@ -24,7 +24,6 @@ function template(name: string): string {
 /** templates/lefthook.yml with the commit steps of `mode` filled in. */
 export function renderLefthookTemplate(mode: Mode): string {
   return template('lefthook.yml')
-    .replace('{{mode}}', mode)
     .replace('{{pre-commit}}', STEP_COMMANDS[mode]['pre-commit'].replaceAll("'", "''"))
     .replace('{{post-commit}}', STEP_COMMANDS[mode]['post-commit'].replaceAll("'", "''"));
 }

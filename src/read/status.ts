@@ -207,7 +207,9 @@ function hookSetups(worktree: string, command: string): WorktreeStatus['hooks'] 
       });
     }
     const gitMode = runnerText === undefined ? undefined : modeIn(lines(runnerText));
-    if (gitMode !== undefined && !runnerText?.includes('lefthook')) {
+    // husky's runner, where install wrote our step into it, is husky's setup (above).
+    const isHuskyRunner = resolve(hooksDir, hook) === huskyRunner;
+    if (gitMode !== undefined && !runnerText?.includes('lefthook') && !isHuskyRunner) {
       const runs = isExecutable(join(hooksDir, hook));
       setups.push({
         manager: 'git',

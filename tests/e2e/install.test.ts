@@ -2,7 +2,8 @@
 // fresh project (lefthook's postinstall runs `lefthook install`: CI is unset), then
 // `npx audit-hooks install` with lefthook, with husky, and with plain git hooks. In each:
 // two linked worktrees (one added before install, one after), sessions logging in all
-// three, commits that consolidate, and merges of the branches with no conflict.
+// three, commits that carry their trail with a clean tree right after, the older worktree
+// merging main once main committed the install, and merges of the branches with no conflict.
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,26 @@ function events(root: string): string[] {
     .sort();
 }
 
+/** The events of the entries in the batch files HEAD added. */
+function committed(root: string): string[] {
+  return git(
+    root,
+    'diff-tree',
+    '-r',
+    '--no-commit-id',
+    '--name-only',
+    '--diff-filter=A',
+    'HEAD',
+    '--',
+    'logs/history',
+  )
+    .split('\n')
+    .filter((path) => path !== '')
+    .flatMap((path) => git(root, 'show', `HEAD:${path}`).split('\n'))
+    .map((line) => String(JSON.parse(line).event))
+    .sort();
+}
+
 interface Scenario {
   app: string;
   worktrees: [string, string, string];
@@ -66,9 +87,11 @@ interface Scenario {
 }
 
 /**
- * The flow every manager shares: commit the project, add worktree wt1, install, commit the
- * install, add worktree wt2 (after install), log from a session in each worktree (the
- * linked ones through the main worktree's bin), commit in each: history in, shards gone.
+ * The flow every manager shares: commit the project, add worktree wt1, install, log and
+ * commit in wt1 (it existed before install), commit the install in main, add worktree wt2
+ * (after install), then log from a session in each worktree (the linked ones through the
+ * main worktree's bin) and commit: the batch is in the commit, the tree clean right after,
+ * the shards gone. wt1 then merges main, which install must not have blocked.
  */
 function scenario(
   app: string,
@@ -80,46 +103,55 @@ function scenario(
   const wt1 = `${app}-wt1`;
   const wt2 = `${app}-wt2`;
   git(app, 'worktree', 'add', '-q', '-b', 'wt1', wt1);
-
-  const install = ok(run('npx', ['audit-hooks', 'install', ...installArgs], app));
-  commit(app, 'install audit-hooks');
-  git(app, 'worktree', 'add', '-q', '-b', 'wt2', wt2);
-  afterWt2(wt2);
-
   const bin = join(app, 'node_modules', '.bin', 'audit-hooks');
-  const worktrees: [string, string, string] = [app, wt1, wt2];
-  worktrees.forEach((worktree, i) => {
-    expect(existsSync(join(worktree, 'logs', 'active'))).toBe(true);
-    for (const n of [1, 2]) {
+  const work = (worktree: string, i: number, n: number) => {
+    for (const k of [1, 2]) {
       ok(
-        run(bin, ['log', JSON.stringify({ event: `wt${i}-${n}` }), '--session', `s${i}`], worktree),
+        run(
+          bin,
+          ['log', JSON.stringify({ event: `wt${i}-${n}-${k}` }), '--session', `s${i}`],
+          worktree,
+        ),
       );
     }
     expect(shards(worktree)).toHaveLength(1);
     // What the session produced, committed with its trail.
-    writeFileSync(join(worktree, `work-wt${i}.txt`), `wt${i}\n`);
-    expect(commit(worktree, `work in wt${i}`)).toMatch(
-      /audit-hooks: consolidated 2 entries from 1 shard into logs\/history\/\d{4}-\d\d-\d\d\.jsonl/,
+    writeFileSync(join(worktree, `work-wt${i}.txt`), `wt${i} ${n}\n`);
+    expect(commit(worktree, `work ${n} in wt${i}`)).toMatch(
+      /audit-hooks: 2 entries from 1 session → logs\/history\/\d{4}-\d\d-\d\d\/\S+\.jsonl \(staged\)/,
     );
-    // Consolidation wrote the history after that commit; the next commit records it.
-    commit(worktree, `audit trail of wt${i}`);
     expect(git(worktree, 'status', '--porcelain')).toBe('');
-    expect(events(worktree)).toEqual([`wt${i}-1`, `wt${i}-2`]);
+    expect(committed(worktree)).toEqual([`wt${i}-${n}-1`, `wt${i}-${n}-2`]);
     expect(shards(worktree)).toEqual([]);
+  };
+
+  const install = ok(run('npx', ['audit-hooks', 'install', ...installArgs], app));
+  work(wt1, 1, 1);
+  // Plain git hooks live in .git/hooks: then there is nothing to commit.
+  if (git(app, 'status', '--porcelain') !== '') commit(app, 'Set up audit-hooks');
+  git(app, 'worktree', 'add', '-q', '-b', 'wt2', wt2);
+  afterWt2(wt2);
+
+  const worktrees: [string, string, string] = [app, wt1, wt2];
+  worktrees.forEach((worktree, i) => {
+    work(worktree, i, 2);
   });
+  const merged = ok(run('git', ['merge', '--no-edit', 'main'], wt1));
+  expect(`${merged.stdout}${merged.stderr}`).not.toMatch(/CONFLICT/);
+  expect(git(wt1, 'status', '--porcelain')).toBe('');
   return { app, worktrees, installOutput: `${install.stdout}${install.stderr}` };
 }
 
 /** Merges wt1's and main's branches into wt2: no conflict, the union of every entry. */
 function mergeAll({ worktrees: [, , wt2] }: Scenario): void {
-  const before = historyEntries(wt2).length;
   for (const branch of ['wt1', 'main']) {
     const merged = ok(run('git', ['merge', '--no-edit', branch], wt2));
     expect(`${merged.stdout}${merged.stderr}`).not.toMatch(/CONFLICT/);
   }
   expect(git(wt2, 'status', '--porcelain')).toBe('');
-  expect(events(wt2)).toEqual(['wt0-1', 'wt0-2', 'wt1-1', 'wt1-2', 'wt2-1', 'wt2-2']);
-  expect(historyEntries(wt2).length).toBe(before + 4);
+  expect(events(wt2)).toEqual(
+    ['wt0-2', 'wt1-1', 'wt1-2', 'wt2-2'].flatMap((run) => [`${run}-1`, `${run}-2`]),
+  );
   const ids = historyEntries(wt2).map((entry) => entry.id);
   expect(new Set(ids).size).toBe(ids.length);
 }
@@ -131,12 +163,17 @@ describe('npx audit-hooks install from the packed tarball', () => {
     const sample = readFileSync(join(app, 'lefthook.yml'), 'utf8');
     expect(sample).toMatch(/^# EXAMPLE USAGE/);
     const s = scenario(app, []);
-    expect(s.installOutput).toMatch(/installing with lefthook \(lefthook\.yml found\)/);
-    expect(s.installOutput).toMatch(/installed in 2 worktrees/);
+    expect(s.installOutput).toMatch(
+      /installing with lefthook \(lefthook\.yml found\), in-commit mode/,
+    );
+    expect(s.installOutput).toMatch(/installed in 2 worktrees; commit lefthook\.yml /);
     expect(readFileSync(join(app, 'lefthook.yml'), 'utf8').startsWith(sample)).toBe(true);
     mergeAll(s);
+    // wt1's branch has the jobs now: its local copy goes; then there is nothing left to do.
     const again = ok(run('npx', ['audit-hooks', 'install'], app));
-    expect(again.stdout).toMatch(/already installed in 3 worktrees; nothing changed/);
+    expect(again.stdout).toMatch(/template-wt1: lefthook-local\.yml: delete/);
+    const third = ok(run('npx', ['audit-hooks', 'install'], app));
+    expect(third.stdout).toMatch(/already installed in 3 worktrees; nothing changed/);
   });
 
   it('with husky: picks husky, hooks run in linked worktrees, merges union', () => {
@@ -152,12 +189,12 @@ describe('npx audit-hooks install from the packed tarball', () => {
       // later has none and runs no hook until husky (or audit-hooks install) makes it.
       expect(existsSync(join(wt2, '.husky', '_'))).toBe(false);
       const again = ok(run(join(app, 'node_modules', '.bin', 'audit-hooks'), ['install'], wt2));
-      expect(again.stdout).toMatch(/wt2: \.husky\/_\/h: copy husky’s hook runner/);
+      expect(again.stdout).toMatch(/wt2: \.husky\/_: copy husky’s hook runner/);
     });
     expect(s.installOutput).toMatch(/installing with husky \(core\.hooksPath is \.husky\/_\)/);
     for (const worktree of s.worktrees) {
-      expect(readFileSync(join(worktree, '.husky', 'post-commit'), 'utf8')).toMatch(
-        /consolidate --hook/,
+      expect(readFileSync(join(worktree, '.husky', 'pre-commit'), 'utf8')).toMatch(
+        /^echo husky pre-commit ran\n\n# audit-hooks: .*\n.*"\$b" hook pre-commit /,
       );
     }
     mergeAll(s);
@@ -172,9 +209,9 @@ describe('npx audit-hooks install from the packed tarball', () => {
     const s = scenario(app, ['--manager', 'git']);
     expect(s.installOutput).toMatch(/installing with git \(chosen with --manager\)/);
     expect(s.installOutput).toMatch(/post-commit\.pre-audit-hooks; it still runs first/);
-    // One line per commit: init, install, and two in each of the three worktrees.
+    // One line per commit: init, wt1's first, and one in each worktree.
     const ran = readFileSync(marker, 'utf8').trim().split('\n');
-    expect(ran).toHaveLength(8);
+    expect(ran).toHaveLength(5);
     expect(new Set(ran)).toEqual(new Set(['git-app', 'git-app-wt1', 'git-app-wt2']));
     mergeAll(s);
   });

@@ -3,6 +3,7 @@
 import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import {
   accessSync,
+  appendFileSync,
   chmodSync,
   constants,
   existsSync,
@@ -15,7 +16,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { delimiter, dirname, join, relative } from 'node:path';
+import { basename, delimiter, dirname, join, relative } from 'node:path';
 import { BIN, makeRepo, runCli, type TempRepo, tempDir, testEnv } from './git-repo.js';
 import { historyEntries, type StoredEntry } from './history.js';
 import { ok } from './pack.js';
@@ -40,8 +41,9 @@ export function scratchDir(prefix?: string): string {
 }
 
 /**
- * Environment for commits through the installed hooks: no `audit-hooks` on PATH (unless
- * `pathDirs` puts one there), lefthook neither disabled nor verbose, no CI quirks.
+ * Environment for commits through the installed hooks, as in a user's terminal: no
+ * `audit-hooks` on PATH (unless `pathDirs` puts one there) and no `node_modules/.bin` (which
+ * `npm run` and `npx` add), lefthook neither disabled nor verbose, no CI quirks.
  */
 export function hookEnv(options: { pathDirs?: string[] } = {}): NodeJS.ProcessEnv {
   const env = testEnv();
@@ -50,7 +52,12 @@ export function hookEnv(options: { pathDirs?: string[] } = {}): NodeJS.ProcessEn
   }
   const dirs = (env.PATH ?? '')
     .split(delimiter)
-    .filter((dir) => dir !== '' && !isExecutable(join(dir, 'audit-hooks')));
+    .filter(
+      (dir) =>
+        dir !== '' &&
+        !/node_modules[\\/]\.bin$/.test(dir) &&
+        !isExecutable(join(dir, 'audit-hooks')),
+    );
   env.PATH = [...(options.pathDirs ?? []), ...dirs].join(delimiter);
   return env;
 }
@@ -73,10 +80,58 @@ export function gitIn(cwd: string, args: string[], env = hookEnv()): string {
   return `${result.stdout}${result.stderr}`;
 }
 
-/** `git add -A && git commit`, returning the commit's whole output (hooks included). */
-export function commitAll(cwd: string, message: string, env = hookEnv()): string {
+/**
+ * What a user does: change a file, `git add -A`, `git commit`. Returns the commit's whole
+ * output (hooks included). A commit with nothing staged would consolidate nothing (git
+ * decides "nothing to commit" before its hooks run), so there is always a change.
+ */
+export function commitChange(cwd: string, message: string, env = hookEnv()): string {
+  // One file per worktree, so that merging their branches never conflicts on it.
+  appendFileSync(join(cwd, `work-${basename(cwd)}.txt`), `${message}\n`);
   gitIn(cwd, ['add', '-A'], env);
-  return gitIn(cwd, ['commit', '-q', '--allow-empty', '-m', message], env);
+  return gitIn(cwd, ['commit', '-q', '-m', message], env);
+}
+
+/** `git status --porcelain`, every untracked file listed: empty when the tree is clean. */
+export function gitStatus(cwd: string): string {
+  return gitIn(cwd, ['status', '--porcelain', '--untracked-files=all']).trimEnd();
+}
+
+/** The batch files `rev` added (relative to the worktree), sorted. */
+export function addedBatches(cwd: string, rev = 'HEAD'): string[] {
+  return gitIn(cwd, [
+    'diff-tree',
+    '-r',
+    '--root',
+    '--no-commit-id',
+    '--name-only',
+    '--diff-filter=A',
+    rev,
+    '--',
+    'logs/history',
+  ])
+    .split('\n')
+    .filter((path) => path !== '')
+    .sort();
+}
+
+/** The `event` of every entry in the batch files that `rev` added, sorted. */
+export function committedEvents(cwd: string, rev = 'HEAD'): string[] {
+  return addedBatches(cwd, rev)
+    .flatMap((path) =>
+      gitIn(cwd, ['show', `${rev}:${path}`])
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => String((JSON.parse(line) as StoredEntry).event)),
+    )
+    .sort();
+}
+
+/** Paths below logs/ that `rev` holds other than batch files (shards, claims: never). */
+export function committedNonHistory(cwd: string, rev = 'HEAD'): string[] {
+  return gitIn(cwd, ['ls-tree', '-r', '--name-only', rev, '--', 'logs'])
+    .split('\n')
+    .filter((path) => path !== '' && !path.startsWith('logs/history/'));
 }
 
 /** Appends one entry to session `session`'s shard in `cwd` with the built CLI. */
@@ -138,23 +193,6 @@ export function installedRepo(options: { linked?: number; bin?: boolean } = {}):
   return repo;
 }
 
-/**
- * Takes back the last commit in each of `worktrees` but keeps the files install wrote; drops
- * what consolidation and the writer made (the history, its claim folder, the shard folder's
- * .gitignore) and the main worktree's
- * `node_modules/` that {@link linkBin} made, so only install's own changes are left.
- */
-export function undoCommits(repo: WorktreeRepo, worktrees = repo.worktrees): void {
-  rmSync(join(repo.root, 'node_modules'), { recursive: true });
-  for (const worktree of worktrees) {
-    gitIn(worktree, ['reset', '-q', '--soft', 'HEAD~1']);
-    rmSync(join(worktree, 'logs', 'history'), { recursive: true, force: true });
-    rmSync(join(worktree, 'logs', 'active', '.claimed'), { recursive: true, force: true });
-    // The writer's own: logs/active ignores itself once a shard was written (SPEC §4).
-    rmSync(join(worktree, 'logs', 'active', '.gitignore'), { force: true });
-  }
-}
-
 /** Writes an executable `#!/bin/sh` hook running `body` to `path`; returns its text. */
 export function writeHook(path: string, body: string): string {
   const text = `#!/bin/sh\n${body}\n`;
@@ -177,6 +215,29 @@ export function hookTrace(): Trace {
   return { path, read: () => readFileSync(path, 'utf8') };
 }
 
+/** A `node` first on PATH that records each start, then runs the real one. */
+export interface NodeShim {
+  /** Put it first on PATH: `hookEnv({ pathDirs: [shim.dir] })`. */
+  dir: string;
+  /** The arguments of every start so far, one string each. */
+  starts(): string[];
+}
+
+/** A new {@link NodeShim}: proves which commits start Node.js and which do not. */
+export function nodeShim(): NodeShim {
+  const dir = scratchDir('audit-hooks-node-shim-');
+  const trace = join(dir, 'starts');
+  writeFileSync(trace, '');
+  writeHook(join(dir, 'node'), `echo "$*" >> '${trace}'\nexec '${process.execPath}' "$@"`);
+  return {
+    dir,
+    starts: () =>
+      readFileSync(trace, 'utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+  };
+}
+
 /** `<dir>/node_modules/.bin/audit-hooks` → the built CLI, as `npm i -D audit-hooks` makes it. */
 export function linkBin(dir: string): string {
   const bin = join(dir, 'node_modules', '.bin');
@@ -187,11 +248,16 @@ export function linkBin(dir: string): string {
 
 /**
  * Every file install may touch, byte for byte with its mode: all files of every worktree
- * (not below `.git/` or `node_modules/`), the repository's `.git/config` and hooks folder.
+ * (not below `.git/` or `node_modules/`), the repository's `.git/config`, `.git/info/` and
+ * hooks folder. `skip` leaves out the paths (labels, e.g. `wt1/logs`) it matches.
  */
-export function snapshot(repo: { root: string; worktrees: string[] }): Map<string, string> {
+export function snapshot(
+  repo: { root: string; worktrees: string[] },
+  skip?: RegExp,
+): Map<string, string> {
   const out = new Map<string, string>();
   const add = (label: string, file: string) => {
+    if (skip?.test(label)) return;
     const stat = lstatSync(file);
     if (stat.isSymbolicLink()) out.set(label, `link ${readlinkSync(file)}`);
     else if (stat.isFile()) {
@@ -209,6 +275,7 @@ export function snapshot(repo: { root: string; worktrees: string[] }): Map<strin
     if (index > 0) add(`wt${index}/.git`, join(worktree, '.git'));
   });
   add('.git/config', join(repo.root, '.git', 'config'));
+  add('.git/info', join(repo.root, '.git', 'info'));
   add('.git/hooks', join(repo.root, '.git', 'hooks'));
   return out;
 }

@@ -1,6 +1,7 @@
-// The bin answers `consolidate --hook` with nothing pending before the CLI loads. That
-// shortcut may only ever say "nothing to do" when the full consolidation would have done
-// nothing and said nothing; in every other case the full path runs, and words any problem.
+// The bin answers the commit steps (`hook pre-commit`, `hook post-commit`, v1's
+// `consolidate --hook`) with nothing pending before anything else loads. That shortcut may
+// only ever say "nothing to do" when the full step would have done nothing and said
+// nothing; in every other case the full path runs, and words any problem.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -42,6 +43,14 @@ describe('nothingToConsolidate', () => {
     mkdirSync(join(other.root, 'logs', 'active', '.claimed'), { recursive: true });
     writeFileSync(join(other.root, 'logs', 'active', '.claimed', 'x~1-1-0.jsonl'), '');
     expect(nothingToConsolidate(other.root)).toBe(false);
+
+    // A claim set waiting for a commit to hold its batch; one being deleted is not work.
+    const waiting = makeRepo();
+    const claimed = join(waiting.root, 'logs', 'active', '.claimed');
+    mkdirSync(join(claimed, '.released-20261127T120000000Z-1'), { recursive: true });
+    expect(nothingToConsolidate(waiting.root)).toBe(true);
+    mkdirSync(join(claimed, '20261127T120000000Z-1'));
+    expect(nothingToConsolidate(waiting.root)).toBe(false);
   });
 
   it('is false outside a repository and for anything unusual', () => {
@@ -68,24 +77,35 @@ describe('nothingToConsolidate', () => {
   });
 });
 
-describe('consolidate --hook through the bin', () => {
-  it('is silent with nothing pending, and still consolidates what is pending', () => {
-    const repo = makeRepo();
-    const idle = repo.cli(['consolidate', '--hook']);
-    expect([idle.status, idle.stdout, idle.stderr]).toEqual([0, '', '']);
+describe('the commit steps through the bin', () => {
+  const STEPS = [
+    ['hook', 'pre-commit'],
+    ['hook', 'post-commit'],
+    ['hook', 'post-commit', '--mode', 'post-commit'],
+    ['consolidate', '--hook'],
+  ];
 
+  it('are silent with nothing pending, and still do what is pending', () => {
+    const repo = makeRepo();
+    for (const step of STEPS) {
+      const idle = repo.cli(step);
+      expect([idle.status, idle.stdout, idle.stderr], step.join(' ')).toEqual([0, '', '']);
+    }
     logOne(repo);
+    // v1's post-commit call is post-commit mode's step: the batch is written, unstaged.
     const busy = repo.cli(['consolidate', '--hook']);
     expect(busy.status).toBe(0);
-    expect(busy.stdout).toMatch(/consolidated 1 entr/);
+    expect(busy.stdout).toMatch(/audit-hooks: 1 entry from 1 session → logs\/history\//);
   });
 
-  it('leaves the warning to the full path when something is wrong', () => {
+  it('leave the warning to the full path when something is wrong, and exit 0', () => {
     const repo = makeRepo();
     mkdirSync(join(repo.root, 'logs'), { recursive: true });
     writeFileSync(join(repo.root, 'logs', 'active'), 'not a folder');
-    const run = repo.cli(['consolidate', '--hook']);
-    expect(run.status).toBe(0);
-    expect(run.stderr).toMatch(/did not consolidate/);
+    for (const step of STEPS) {
+      const run = repo.cli(step);
+      expect(run.status, step.join(' ')).toBe(0);
+      expect(run.stderr).toMatch(/audit-hooks: warning: did not consolidate \(/);
+    }
   });
 });

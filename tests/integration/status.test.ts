@@ -1,248 +1,248 @@
-// `audit-hooks status` (SPEC §6): per worktree of a real repository, with the real
-// installer where it applies.
-import { chmodSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+// `audit-hooks status` (SPEC §6) of real repositories set up by the real installer: per
+// worktree, the mode and the hooks install left (and whether git would run them), live
+// shards, claims waiting for a commit, quarantined lines, batch files and v1 partitions,
+// the ignore rule that covers the trail; every hint a command that works in that worktree.
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { status, type WorktreeStatus } from '../../src/read/status.js';
-import { makeRepo, type TempRepo, tempDir } from '../helpers/git-repo.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type StatusResult, status, type WorktreeStatus } from '../../src/read/status.js';
+import { runCli, tempDir } from '../helpers/git-repo.js';
+import { batchFiles } from '../helpers/history.js';
+import {
+  cleanupHusky,
+  commitChange,
+  gitIn,
+  huskyBin,
+  linkBin,
+  logEntry,
+  makeWorktreeRepo,
+  ok,
+  removeScratch,
+  runHusky,
+  type WorktreeRepo,
+} from '../helpers/install.js';
 
-let repo: TempRepo;
-const extra: string[] = [];
-afterEach(() => {
-  repo?.cleanup();
-  // Linked worktrees live in their own temp folders.
-  for (const dir of extra.splice(0)) rmSync(dir, { recursive: true, force: true });
+beforeAll(() => {
+  huskyBin();
 });
-
-const CONSOLIDATE = 'audit-hooks consolidate --hook';
-
-function write(root: string, relative: string, content: string, mode?: number): string {
-  const path = join(root, relative);
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, content);
-  if (mode !== undefined) chmodSync(path, mode);
-  return path;
-}
-
-const line = (id: string, timestamp = '2026-11-24T10:00:00.000Z') =>
-  `${JSON.stringify({ id, timestamp, session_id: 's', seq: 1 })}\n`;
+afterAll(() => cleanupHusky());
+afterEach(removeScratch);
 
 function statusJson(cwd: string, env: NodeJS.ProcessEnv = {}): WorktreeStatus[] {
-  const result = repo.cli(['status', '--json'], { cwd, env });
+  const result = runCli(['status', '--json'], { cwd, env });
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
-  return (JSON.parse(result.stdout) as { worktrees: WorktreeStatus[] }).worktrees;
+  return (JSON.parse(result.stdout) as StatusResult).worktrees;
+}
+
+function statusText(cwd: string): string {
+  return ok(runCli(['status'], { cwd })).stdout;
+}
+
+/** A repository with one linked worktree, husky set up as `husky init` does when asked. */
+function repoFor(manager: 'lefthook' | 'husky' | 'git'): WorktreeRepo {
+  const r = makeWorktreeRepo({ linked: 1 });
+  if (manager === 'husky') {
+    writeFileSync(join(r.root, 'package.json'), '{\n  "name": "app",\n  "private": true\n}\n');
+    runHusky(r.root, ['init']);
+    writeFileSync(join(r.root, '.husky', 'pre-commit'), 'echo team\n');
+    gitIn(r.root, ['add', '-A']);
+    gitIn(r.root, ['commit', '-q', '-m', 'husky']);
+    gitIn(r.worktrees[1] as string, ['merge', '-q', 'main']);
+  }
+  return r;
 }
 
 describe('status: the logs of a worktree', () => {
-  it('counts live and claimed shards, quarantined lines and history entries', async () => {
-    repo = makeRepo();
-    const root = repo.root;
-    write(root, 'logs/active/20261124T100000_a.jsonl', line('a1') + line('a2') + line('a3'));
-    // A write in flight is not an entry yet.
-    write(root, 'logs/active/20261124T100500_b.jsonl', `${line('b1')}{"id":"b2","tim`);
-    write(root, 'logs/active/.claimed/20261124T090000_c~1-1-0.jsonl', line('c1'));
-    write(root, 'logs/quarantine/20261123T000000_x~1-1-0.jsonl', '{"line":1}\n{"line":4}\n');
-    write(root, 'logs/quarantine/20261123T000000_y~1-1-0.jsonl', '{"line":2}\n');
-    write(root, 'logs/history/2026-11-22.jsonl', line('h1', '2026-11-22T01:00:00Z'));
-    write(
-      root,
-      'logs/history/2026-11-24.jsonl',
-      line('h2') + line('h3', '2026-11-24T11:00:00Z') + line('h4', '2026-11-24T12:00:00Z'),
+  it('counts live shards, claims waiting for a commit, quarantined lines, batches and v1 partitions', async () => {
+    const r = repoFor('git');
+    linkBin(r.root);
+    ok(r.install(['install', '--manager', 'git']));
+    const root = r.root;
+    // Committed: a batch of two entries, one line quarantined on the way.
+    logEntry(root, 'a', { event: 'one' });
+    logEntry(root, 'a', { event: 'two' });
+    writeFileSync(join(root, 'logs', 'active', '20261124T100000_bad.jsonl'), 'not an entry\n');
+    commitChange(root, 'work');
+    // A v1 partition, still read.
+    writeFileSync(
+      join(root, 'logs', 'history', '2026-11-24.jsonl'),
+      `${JSON.stringify({ id: 'v1', timestamp: '2026-11-24T10:00:00.000Z', session_id: 'v1', seq: 1 })}\n`,
     );
-    write(root, 'logs/history/notes.txt', 'not a partition\n');
+    // Claimed and batched by a commit that was then aborted: it waits for the next one.
+    logEntry(root, 'c', { event: 'waits' });
+    writeFileSync(join(root, 'staged.txt'), 'x\n');
+    gitIn(root, ['add', 'staged.txt']);
+    expect(() => gitIn(root, ['commit', '-q', '-m', ''])).toThrow();
+    // Live, and a write in flight that is not an entry yet.
+    logEntry(root, 'b', { event: 'live 1' });
+    logEntry(root, 'b', { event: 'live 2' });
+    const shard = join(root, 'logs', 'active', '20000101T000000_inflight.jsonl');
+    writeFileSync(shard, '{"id":"x","tim');
 
     const [worktree] = statusJson(root);
-
     expect(worktree).toMatchObject({
       path: root,
       branch: 'main',
       current: true,
       exists: true,
-      hooks: { installed: false, setups: [] },
+      command: 'npx audit-hooks',
       shards: [
-        { file: 'logs/active/20261124T100000_a.jsonl', entries: 3, claimed: false },
-        { file: 'logs/active/20261124T100500_b.jsonl', entries: 1, claimed: false },
-        { file: 'logs/active/.claimed/20261124T090000_c~1-1-0.jsonl', entries: 1, claimed: true },
+        { file: 'logs/active/20000101T000000_inflight.jsonl', entries: 0 },
+        { file: expect.stringMatching(/^logs\/active\/\d{8}T\d{6}_b\.jsonl$/), entries: 2 },
       ],
-      quarantine: { files: 2, lines: 3 },
-      history: { partitions: 2, entries: 4, firstDay: '2026-11-22', lastDay: '2026-11-24' },
+      claims: { sets: 1, entries: 1, batches: [expect.stringMatching(/^logs\/history\//)] },
+      quarantine: { files: 1, lines: 1 },
+      history: { files: 3, entries: 4, firstDay: '2026-11-24' },
     });
+    expect(worktree?.history.lastChange).toMatch(/^\d{4}-\d\d-\d\dT/);
     // The library says the same.
     expect((await status({ cwd: root })).worktrees[0]).toEqual(worktree);
-  });
 
-  it('dates the last consolidation by the newest change to logs/history', () => {
-    repo = makeRepo();
-    const root = repo.root;
-    const older = write(root, 'logs/history/2026-11-22.jsonl', line('h1', '2026-11-22T01:00Z'));
-    const newer = write(root, 'logs/history/2026-11-24.jsonl', line('h2'));
-    const dir = join(root, 'logs', 'history');
-    const t = (iso: string) => new Date(iso);
-    utimesSync(older, t('2026-11-24T09:00:00Z'), t('2026-11-24T09:00:00Z'));
-    // The newest partition by mtime, not by name.
-    utimesSync(newer, t('2026-11-24T08:00:00Z'), t('2026-11-24T08:00:00Z'));
-    utimesSync(dir, t('2026-11-24T07:00:00Z'), t('2026-11-24T07:00:00Z'));
-    expect(statusJson(root)[0]?.history.lastChange).toBe('2026-11-24T09:00:00.000Z');
-    // A rename into the folder (how write-file-atomic replaces a partition) shows on the folder.
-    utimesSync(dir, t('2026-11-24T10:00:00Z'), t('2026-11-24T10:00:00Z'));
-    expect(statusJson(root)[0]?.history.lastChange).toBe('2026-11-24T10:00:00.000Z');
-  });
-
-  it('prints a summary for people', () => {
-    repo = makeRepo();
-    write(repo.root, 'logs/active/20261124T100000_abcd1234.jsonl', line('a1') + line('a2'));
-    write(repo.root, 'logs/quarantine/20261123T000000_x~1-1-0.jsonl', '{"line":1}\n');
-    write(repo.root, 'logs/history/2026-11-24.jsonl', line('h1'));
-
-    const result = repo.cli(['status']);
-
-    expect(result.status).toBe(0);
-    expect(result.stderr).toBe('');
-    const out = result.stdout;
-    expect(out).toContain(`${repo.root} [main] (this worktree)`);
-    expect(out).toMatch(/^ {2}hooks +not installed: run `npx audit-hooks install`$/m);
-    expect(out).toMatch(/^ {2}live shards +1 shard, 2 entries$/m);
-    expect(out).toMatch(/^ +logs\/active\/20261124T100000_abcd1234\.jsonl {2}2 entries$/m);
-    expect(out).toMatch(/^ {2}quarantine +1 line in 1 file under logs\/quarantine\//m);
-    expect(out).toMatch(/^ {2}history +1 entry in 1 partition \(2026-11-24\), 0\.\d kB$/m);
-    expect(out).toMatch(
-      /^ {2}last consolidation +\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \((just now|\d+ \w+ ago)\)$/m,
+    const text = statusText(root);
+    expect(text).toContain(`${root} [main] (this worktree)`);
+    expect(text).toMatch(/^ {2}live shards +2 shards, 2 entries$/m);
+    expect(text).toMatch(
+      /^ {2}waiting +1 claim set: 1 entry in 1 batch file, waiting for a commit to hold them$/m,
     );
+    expect(text).toMatch(/^ {2}quarantine +1 line in 1 file under logs\/quarantine\//m);
+    expect(text).toMatch(/^ {2}history +4 entries in 3 files? \(2026-11-24 … \d{4}-\d\d-\d\d\)/m);
+    expect(text).toMatch(/^ {2}last consolidation +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/m);
+    expect(batchFiles(root)).toHaveLength(2);
   });
 
   it('says so outside a git repository', () => {
-    repo = makeRepo();
-    const result = repo.cli(['status'], { cwd: tempDir() });
+    const result = runCli(['status'], { cwd: tempDir() });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/Not in a git repository/);
   });
 });
 
-describe('status: hooks', () => {
-  it('sees the lefthook job that `audit-hooks install` adds, and whether lefthook runs it', () => {
-    repo = makeRepo();
-    const install = repo.cli(['install']);
-    expect(install.status, install.stderr).toBe(0);
-    expect(statusJson(repo.root)[0]?.hooks).toEqual({
-      installed: true,
-      setups: [{ manager: 'lefthook', file: 'lefthook.yml', runs: true }],
-    });
+describe('status: the hooks install left, in every worktree', () => {
+  const where = {
+    lefthook: [
+      ['lefthook.yml', 'lefthook.yml'],
+      ['lefthook-local.yml', 'lefthook-local.yml'],
+    ],
+    husky: [
+      ['.husky/pre-commit', '.husky/post-commit'],
+      ['.husky/_/pre-commit', '.husky/_/post-commit'],
+    ],
+    git: [
+      ['.git/hooks/pre-commit', '.git/hooks/post-commit'],
+      [/\/\.git\/hooks\/pre-commit$/, /\/\.git\/hooks\/post-commit$/],
+    ],
+  } as const;
 
-    // The config without lefthook's own hook in .git/hooks does nothing.
-    write(repo.root, '.git/hooks/post-commit', '#!/bin/sh\necho someone else\n', 0o755);
-    const [worktree] = statusJson(repo.root);
+  for (const manager of ['lefthook', 'husky', 'git'] as const) {
+    for (const mode of ['in-commit', 'post-commit'] as const) {
+      it(`${manager}, ${mode} mode: installed and running`, () => {
+        const r = repoFor(manager);
+        ok(r.install(['install', '--manager', manager, '--mode', mode]));
+        const worktrees = statusJson(r.worktrees[1] as string);
+        worktrees.forEach((worktree, i) => {
+          const [pre, post] = where[manager][i] as readonly [string | RegExp, string | RegExp];
+          const file = (expected: string | RegExp) =>
+            typeof expected === 'string' ? expected : expect.stringMatching(expected);
+          expect(worktree.hooks).toEqual({
+            installed: true,
+            mode,
+            setups: [
+              { manager, hook: 'pre-commit', mode, file: file(pre), runs: true },
+              { manager, hook: 'post-commit', mode, file: file(post), runs: true },
+            ],
+          });
+        });
+        expect(statusText(r.root)).toMatch(
+          new RegExp(`^ {2}hooks +installed, ${mode} mode: ${manager} `, 'm'),
+        );
+      });
+    }
+  }
+
+  it('lefthook configured but not installed in .git/hooks: NOT RUNNING, with a fix that works there', () => {
+    const r = repoFor('lefthook');
+    linkBin(r.root);
+    ok(r.install());
+    for (const hook of ['pre-commit', 'post-commit']) rmSync(join(r.root, '.git', 'hooks', hook));
+    const [main, linked] = statusJson(r.root);
+    expect(main?.hooks.installed).toBe(false);
+    expect(main?.hooks.setups[0]).toMatchObject({ manager: 'lefthook', runs: false });
+    // npx finds the main worktree's copy; the linked worktree has no node_modules, so its
+    // hint names the main worktree's copy by path.
+    expect(main?.hooks.setups[0]?.note).toBe(
+      'lefthook is not installed in .git/hooks: run `npx audit-hooks install` again',
+    );
+    expect(linked?.hooks.setups[0]?.note).toBe(
+      `lefthook is not installed in ${r.root}/.git/hooks: run \`${r.root}/node_modules/.bin/audit-hooks install\` again`,
+    );
+    expect(statusText(r.root)).toMatch(
+      /hooks +NOT RUNNING: lefthook \(pre-commit job in lefthook\.yml\) is set up, but lefthook is not installed/,
+    );
+  });
+
+  it('husky lines without core.hooksPath, or a git hook that is not executable: NOT RUNNING', () => {
+    const husky = repoFor('husky');
+    ok(husky.install());
+    husky.git('config', '--unset', 'core.hooksPath');
+    const [worktree] = statusJson(husky.root);
     expect(worktree?.hooks.installed).toBe(false);
-    expect(worktree?.hooks.setups[0]).toMatchObject({ manager: 'lefthook', runs: false });
-    expect(worktree?.hooks.setups[0]?.note).toMatch(/lefthook is not installed in \.git\/hooks/);
-    expect(repo.cli(['status']).stdout).toMatch(
-      /hooks +NOT RUNNING: lefthook \(post-commit job in lefthook\.yml\) is set up, but lefthook is not installed/,
-    );
-  });
-
-  it('reads lefthook’s commands form and ignores other hooks’ jobs', () => {
-    repo = makeRepo();
-    write(repo.root, '.git/hooks/post-commit', '#!/bin/sh\n# lefthook stub\n', 0o755);
-    write(
-      repo.root,
-      'lefthook.yml',
-      `pre-commit:\n  jobs:\n    - run: ${CONSOLIDATE}\npost-commit:\n  commands:\n    lint:\n      run: npm run lint\n`,
-    );
-    expect(statusJson(repo.root)[0]?.hooks.installed).toBe(false);
-    write(
-      repo.root,
-      'lefthook.yml',
-      `post-commit:\n  commands:\n    audit:\n      run: npx ${CONSOLIDATE}\n`,
-    );
-    expect(statusJson(repo.root)[0]?.hooks.setups).toEqual([
-      { manager: 'lefthook', file: 'lefthook.yml', runs: true },
-    ]);
-  });
-
-  it('sees the plain git hook that `install --manager git` writes, in core.hooksPath too', () => {
-    repo = makeRepo();
-    expect(repo.cli(['install', '--manager', 'git']).status).toBe(0);
-    expect(statusJson(repo.root)[0]?.hooks.setups).toEqual([
-      { manager: 'git', file: '.git/hooks/post-commit', runs: true },
-    ]);
-
-    repo.git('config', 'core.hooksPath', 'githooks');
-    expect(statusJson(repo.root)[0]?.hooks).toEqual({ installed: false, setups: [] });
-    write(repo.root, 'githooks/post-commit', `#!/bin/sh\n${CONSOLIDATE}\n`, 0o644);
-    const [worktree] = statusJson(repo.root);
-    expect(worktree?.hooks.setups).toEqual([
-      {
-        manager: 'git',
-        file: 'githooks/post-commit',
-        runs: false,
-        note: expect.stringMatching(/not executable/),
-      },
-    ]);
-    chmodSync(join(repo.root, 'githooks', 'post-commit'), 0o755);
-    expect(statusJson(repo.root)[0]?.hooks.installed).toBe(true);
-  });
-
-  it('sees a husky post-commit line, running only through core.hooksPath', () => {
-    repo = makeRepo();
-    write(repo.root, '.husky/post-commit', `${CONSOLIDATE}\n`);
-    const idle = statusJson(repo.root)[0]?.hooks;
-    expect(idle?.installed).toBe(false);
-    expect(idle?.setups).toEqual([
-      {
-        manager: 'husky',
-        file: '.husky/post-commit',
-        runs: false,
-        note: expect.stringMatching(/core\.hooksPath is not set/),
-      },
-    ]);
-    // What husky sets up: core.hooksPath .husky/_ with its runner for each hook there.
-    write(repo.root, '.husky/_/post-commit', '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n', 0o755);
-    repo.git('config', 'core.hooksPath', '.husky/_');
-    expect(statusJson(repo.root)[0]?.hooks).toEqual({
-      installed: true,
-      setups: [{ manager: 'husky', file: '.husky/post-commit', runs: true }],
+    expect(worktree?.hooks.setups[0]).toMatchObject({
+      manager: 'husky',
+      runs: false,
+      note: 'core.hooksPath is not set, so git does not run husky’s hooks: run `audit-hooks install`',
     });
+
+    const git = repoFor('git');
+    ok(git.install(['install', '--manager', 'git']));
+    chmodSync(join(git.root, '.git', 'hooks', 'post-commit'), 0o644);
+    const [plain] = statusJson(git.root);
+    expect(plain?.hooks.installed).toBe(false);
+    expect(plain?.hooks.setups[1]).toMatchObject({
+      manager: 'git',
+      hook: 'post-commit',
+      runs: false,
+      note: 'the hook is not executable, so git skips it: run `audit-hooks install`',
+    });
+  });
+
+  it('not installed: says so, with the command that installs it there', () => {
+    const r = repoFor('lefthook');
+    expect(statusText(r.root)).toMatch(/^ {2}hooks +not installed: run `audit-hooks install`$/m);
+    linkBin(r.root);
+    expect(statusText(r.root)).toMatch(
+      /^ {2}hooks +not installed: run `npx audit-hooks install`$/m,
+    );
   });
 });
 
 describe('status: worktrees', () => {
   it('reports every worktree, from any of them, even with a hook’s GIT_DIR set', () => {
-    repo = makeRepo();
-    const parent = tempDir();
-    extra.push(parent);
-    const linked = join(parent, 'feature');
-    repo.git('worktree', 'add', '-q', linked, '-b', 'feature');
-    write(linked, 'logs/active/20261124T100000_w.jsonl', line('w1'));
-    write(repo.root, 'logs/history/2026-11-24.jsonl', line('h1') + line('h2'));
+    const r = makeWorktreeRepo({ linked: 1 });
+    const linked = r.worktrees[1] as string;
+    logEntry(linked, 'w', { event: 'live' });
 
     // As in a post-commit hook of the linked worktree: GIT_DIR points at its git folder.
     const worktrees = statusJson(linked, {
-      GIT_DIR: join(repo.root, '.git', 'worktrees', 'feature'),
-      GIT_INDEX_FILE: join(repo.root, '.git', 'worktrees', 'feature', 'index'),
+      GIT_DIR: join(r.root, '.git', 'worktrees', 'wt1'),
+      GIT_INDEX_FILE: join(r.root, '.git', 'worktrees', 'wt1', 'index'),
     });
 
     expect(worktrees.map((w) => [w.path, w.branch, w.current])).toEqual([
-      [repo.root, 'main', false],
-      [linked, 'feature', true],
+      [r.root, 'main', false],
+      [linked, 'wt1', true],
     ]);
-    expect(worktrees[0]?.history.entries).toBe(2);
     expect(worktrees[0]?.shards).toEqual([]);
-    expect(worktrees[1]?.history.entries).toBe(0);
     expect(worktrees[1]?.shards).toEqual([
-      { file: 'logs/active/20261124T100000_w.jsonl', entries: 1, claimed: false },
+      { file: expect.stringMatching(/^logs\/active\/\d{8}T\d{6}_w\.jsonl$/), entries: 1 },
     ]);
   });
 
   it('marks a worktree whose folder is gone', () => {
-    repo = makeRepo();
-    const parent = tempDir();
-    extra.push(parent);
-    const linked = join(parent, 'gone');
-    repo.git('worktree', 'add', '-q', linked, '-b', 'gone');
-    rmSync(linked, { recursive: true, force: true });
-    const result = repo.cli(['status']);
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`${linked} [gone] — folder missing`);
+    const r = makeWorktreeRepo({ linked: 1 });
+    rmSync(r.worktrees[1] as string, { recursive: true, force: true });
+    const text = statusText(r.root);
+    expect(text).toContain(`${r.worktrees[1]} [wt1] — folder missing`);
   });
 });

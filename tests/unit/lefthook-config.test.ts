@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { addJob, type LefthookJob, removeJob } from '../../src/install/lefthook-config.js';
+import { addJob, type LefthookJob, removeJob, setJob } from '../../src/install/lefthook-config.js';
 
 const job: LefthookJob = {
   hook: 'post-commit',
@@ -111,4 +111,15 @@ describe('lefthook.yml edits', () => {
     const text = 'pre-commit:\n  jobs:\n    - run: true\n';
     expect(removeJob(text, job)).toBe(text);
   });
+
+  for (const [name, text] of Object.entries(cases)) {
+    it(`sets another run in place, and back to the same bytes: ${name}`, () => {
+      const added = addJob(text, job);
+      const other = { ...job, run: 'b="y"; "$b" hook post-commit --mode post-commit' };
+      const switched = setJob(added, other);
+      expect(switched.split('\n')).toHaveLength(added.split('\n').length);
+      expect(switched).toContain(`'${other.run.replaceAll("'", "''")}'`);
+      expect(setJob(switched, job)).toBe(added);
+    });
+  }
 });
