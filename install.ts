@@ -11,6 +11,7 @@ import { listClaimSets } from './src/history/claim-sets.js';
 import type { Mode } from './src/history/consolidate.js';
 import { type Action, applyActions } from './src/install/actions.js';
 import { agentUserSteps, planAgentInstall, planAgentUninstall } from './src/install/agents.js';
+import { planAlias, planAliasRemoval } from './src/install/alias.js';
 import { planGitInstall, planGitUninstall } from './src/install/git-hooks.js';
 import { planHuskyInstall, planHuskyUninstall } from './src/install/husky.js';
 import {
@@ -20,6 +21,7 @@ import {
 } from './src/install/ignore-rules.js';
 import { modeOfCommand } from './src/install/launcher.js';
 import {
+  findLefthook,
   isOurGitHook,
   LEFTHOOK_FILES,
   lefthookMode,
@@ -90,7 +92,16 @@ function detectManager(
     };
   }
   const config = LEFTHOOK_FILES.find((file) => existsSync(join(repo.root, file)));
-  return { manager: 'lefthook', reason: config === undefined ? 'the default' : `${config} found` };
+  if (config !== undefined) return { manager: 'lefthook', reason: `${config} found` };
+  // lefthook is an optional peer dependency (installing audit-hooks must not write
+  // lefthook's files into a repository that does not use it): where it is installed, it is
+  // the default; where it is not, plain git hooks need nothing else.
+  if (findLefthook(repo) !== undefined)
+    return { manager: 'lefthook', reason: 'lefthook is installed' };
+  return {
+    manager: 'git',
+    reason: 'no hook manager found; for lefthook: npm i -D lefthook, then install again',
+  };
 }
 
 /** The mode the current worktree's hooks run, as installed (any manager). */
@@ -141,6 +152,7 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
   if (manager === 'husky') planHuskyInstall(plan);
   if (manager === 'git') planGitInstall(plan);
   planIgnoreRules(plan);
+  planAlias(plan);
   // Agents' configuration is committed with the rest, in this worktree; the others get it
   // when they merge (writing tracked files there would block that merge).
   const agents = options.agents ?? [];
@@ -171,6 +183,7 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
   planGitUninstall(plan);
   planIgnoreRulesRemoval(plan);
   plan.actions.push(...planAgentUninstall(repo.root, plan.say));
+  planAliasRemoval(plan);
   for (const worktree of repo.worktrees) {
     if (!existsSync(worktree)) continue;
     const shards = pendingShards(worktree).length;

@@ -138,6 +138,12 @@ export const ignoredElsewhere = (worktree: string, rule: IgnoreRule) =>
 export const hooksFolderNotCommitted = (worktree: string, folder: string) =>
   `${worktree}: its hooks run the audit-hooks steps now, but git will not merge a branch that commits ${folder}/ over these uncommitted copies: commit them there too, or first take them back (git checkout -- ${folder} && git clean -fq -- ${folder})`;
 
+export const aliasTaken = (key: string) =>
+  `git config ${key} is set to something else: left alone (run audit-hooks through node_modules/.bin, or a global install)`;
+
+export const lefthookMissing =
+  'lefthook is not installed for this repository: add it (npm i -D lefthook, or install it globally) and run install again, or use --manager git (plain git hooks need nothing else)';
+
 export const unknownManager = (name: string) =>
   `unknown hook manager \`${name}\`: use --manager lefthook, husky or git`;
 

@@ -14,8 +14,11 @@ export type Action =
   | { kind: 'rename'; from: string; to: string; summary: string }
   | {
       kind: 'git-config';
+      /** A key, or with `value` undefined a whole section (`merge.audit-hooks`)… */
       key: string;
       value: string | undefined;
+      /** …or, with `unset`, that one key. */
+      unset?: boolean;
       cwd: string;
       summary: string;
     }
@@ -77,9 +80,11 @@ export function applyActions(actions: readonly Action[]): void {
       case 'git-config':
         execFileSync(
           'git',
-          action.value === undefined
-            ? ['config', '--remove-section', action.key]
-            : ['config', action.key, action.value],
+          action.value !== undefined
+            ? ['config', action.key, action.value]
+            : action.unset
+              ? ['config', '--unset', action.key]
+              : ['config', '--remove-section', action.key],
           { cwd: action.cwd, env: gitEnvironment(), stdio: 'ignore' },
         );
         break;

@@ -33,6 +33,16 @@ const CLAIMS = 'logs/active/.claimed/*';
 // A session that asked for it records its commits (SPEC §15): then there is work too.
 const SESSION = '[ -z "$AUDIT_HOOKS_SESSION" ] || p=1';
 
+/**
+ * `git audit-hooks <command>` in any worktree: a repository-local git alias that finds
+ * audit-hooks as the hooks do (so it works in a linked worktree with no node_modules, and
+ * without npx going to the registry), then runs it in the folder git was called from.
+ */
+// git runs an alias at the top of the worktree, and in a linked worktree sets GIT_DIR
+// without GIT_WORK_TREE, which would make the folder it then changes to look like the top:
+// the work tree is pinned to where git started it.
+export const ALIAS_COMMAND = `!f() { ${FIND}; if [ -z "$b" ]; then echo "audit-hooks: not found (npm i -D audit-hooks, or npm i -g audit-hooks)" >&2; return 1; fi; case "$b" in /*) ;; *) b="$PWD/$b" ;; esac; if [ -n "$GIT_DIR" ] && [ -z "$GIT_WORK_TREE" ]; then GIT_WORK_TREE="$PWD"; export GIT_WORK_TREE; fi; cd "\${GIT_PREFIX:-.}" && "$b" "$@"; }; f`;
+
 /** The two commit steps of each mode, as shell lines. */
 export const STEP_COMMANDS: Readonly<
   Record<Mode, { 'pre-commit': string; 'post-commit': string }>

@@ -5,8 +5,10 @@
 // on its next commit without an uncommitted change to a tracked file; once its branch
 // merges lefthook.yml, the two agree. The local file is kept out of git by the
 // repository's `info/exclude`, which every worktree shares.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AuditHooksError } from '../errors.js';
 import { listNames, readTextIfExists } from '../files.js';
 import { gitMaybe } from '../git/git.js';
@@ -21,7 +23,7 @@ import { jobRun, type LefthookJob, removeJob, setJob } from './lefthook-config.j
 import { ensureLines, removeLines } from './line-file.js';
 import { planUncommittedUndo } from './migrate-v1.js';
 import { JOB_NAME, type Plan } from './plan.js';
-import { label } from './repo.js';
+import { label, type Repo } from './repo.js';
 import { renderLefthookTemplate } from './templates.js';
 
 export const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
@@ -195,10 +197,11 @@ export function planLefthookInstall(plan: Plan): void {
       ? repo.root
       : (repo.worktrees.find((worktree) => configIn(worktree, LEFTHOOK_FILES) !== undefined) ??
         repo.root);
+    const lefthook = lefthookCommand(repo);
     plan.actions.push({
       kind: 'run',
-      file: process.execPath,
-      args: [lefthookBin(), 'install'],
+      file: lefthook.file,
+      args: [...lefthook.args, 'install'],
       cwd,
       summary: `lefthook install: install the git hooks into ${label(repo, repo.hooksDir)}${foreign.map((hook) => `; the existing ${hook} hook keeps running, as ${hook}.old`).join('')}`,
     });
@@ -351,7 +354,32 @@ function hasHook(text: string, hook: string): boolean {
   return new RegExp(`^['"]?${hook}['"]?\\s*:`, 'm').test(text);
 }
 
-export function lefthookBin(): string {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('lefthook/package.json')), 'bin', 'index.js');
+/**
+ * How to run lefthook for this repository: the project's own (lefthook is an optional peer
+ * dependency of audit-hooks), else one installed beside audit-hooks, else `lefthook` on
+ * PATH (Homebrew, a global npm install). `undefined` when there is none.
+ */
+export function findLefthook(
+  repo: Pick<Repo, 'main' | 'root'>,
+): { file: string; args: string[] } | undefined {
+  for (const from of [
+    join(repo.root, 'package.json'),
+    join(repo.main, 'package.json'),
+    fileURLToPath(import.meta.url),
+  ]) {
+    try {
+      const manifest = createRequire(from).resolve('lefthook/package.json');
+      return { file: process.execPath, args: [join(dirname(manifest), 'bin', 'index.js')] };
+    } catch {
+      // not there
+    }
+  }
+  const onPath = spawnSync('lefthook', ['version'], { stdio: 'ignore' });
+  return onPath.status === 0 ? { file: 'lefthook', args: [] } : undefined;
+}
+
+function lefthookCommand(repo: Repo): { file: string; args: string[] } {
+  const found = findLefthook(repo);
+  if (found === undefined) throw new AuditHooksError(messages.lefthookMissing);
+  return found;
 }

@@ -11,6 +11,7 @@ import { historyFiles } from '../history/history-files.js';
 import { ACTIVE, QUARANTINE } from '../history/paths.js';
 import { type HookFailures, hookFailures } from '../hooks/hook-failures.js';
 import { agentStatus } from '../install/agents.js';
+import { hasAlias } from '../install/alias.js';
 import { ignoringRule } from '../install/ignore-rules.js';
 import { modeOfCommand, STEP_HOOKS } from '../install/launcher.js';
 import * as messages from '../messages.js';
@@ -140,11 +141,14 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
 }
 
 /**
- * How to run audit-hooks in `worktree`: `npx audit-hooks` only where npx finds it locally
+ * How to run audit-hooks in `worktree`: `git audit-hooks` where install set that alias;
+ * `npx audit-hooks` only where npx finds it locally
  * (a linked worktree has no node_modules, and npx would go to the registry), else the
  * main worktree's copy by path, else a global install.
  */
 function runner(worktree: string, main: string): string {
+  // The alias install sets works anywhere in the repository (asked of a worktree that exists).
+  if (hasAlias(existsSync(worktree) ? worktree : main)) return 'git audit-hooks';
   if (existsSync(join(worktree, 'node_modules', '.bin', 'audit-hooks'))) return 'npx audit-hooks';
   const shared = join(main, 'node_modules', '.bin', 'audit-hooks');
   if (existsSync(shared)) return shared;

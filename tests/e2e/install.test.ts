@@ -1,6 +1,8 @@
-// SPEC §7–§8 as a user meets them: the packed tarball installed from the registry into a
-// fresh project (lefthook's postinstall runs `lefthook install`: CI is unset), then
-// `npx audit-hooks install` with lefthook, with husky, and with plain git hooks. In each:
+// SPEC §2, §7–§8 as a user meets them: the packed tarball installed from the registry into
+// a fresh project, then `npx audit-hooks install` with lefthook (the project adds it; its
+// postinstall runs `lefthook install`: CI is unset), with husky (no lefthook file may
+// appear), with plain git hooks, and from a global install in a repository of another
+// language. In each:
 // two linked worktrees (one added before install, one after), sessions logging in all
 // three, commits that carry their trail with a clean tree right after, the older worktree
 // merging main once main committed the install, and merges of the branches with no conflict.
@@ -9,15 +11,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/git-repo.js';
 import { historyEntries } from '../helpers/history.js';
-import { ok, packProject, projectWith, run } from '../helpers/pack.js';
+import { npmEnv, ok, packProject, projectWith, run } from '../helpers/pack.js';
 
 let work: string;
 let template: string;
+let tarball: string;
 const started = Date.now();
 
 beforeAll(() => {
   work = tempDir('audit-hooks-e2e-install-');
-  const tarball = packProject(work);
+  tarball = packProject(work);
   // One real `npm install` of the tarball; the other scenarios copy its node_modules.
   template = join(work, 'template');
   projectWith(template, tarball);
@@ -38,9 +41,19 @@ function copyProject(name: string): string {
   }
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'commit.gpgSign', 'false');
-  // What lefthook's postinstall did in the template, done here for this repository.
-  ok(run(join(dir, 'node_modules', '.bin', 'lefthook'), ['install'], dir));
   return dir;
+}
+
+/** What installing a package could have written into a repository by itself. */
+function lefthookTraces(dir: string): string[] {
+  return [
+    'lefthook.yml',
+    '.lefthook.yml',
+    '.git/hooks/prepare-commit-msg',
+    '.git/hooks/pre-commit',
+    '.git/hooks/post-commit',
+    '.git/info/lefthook.checksum',
+  ].filter((path) => existsSync(join(dir, path)));
 }
 
 /** `git add -A && git commit`; the whole output, hooks included. */
@@ -157,9 +170,15 @@ function mergeAll({ worktrees: [, , wt2] }: Scenario): void {
 }
 
 describe('npx audit-hooks install from the packed tarball', () => {
-  it('with lefthook: installs over the sample lefthook.yml, commits consolidate, merges union', () => {
-    const app = template;
-    // lefthook's postinstall ran during `npm install` and left its sample config.
+  it('installing audit-hooks writes nothing into the repository: lefthook is an optional peer', () => {
+    expect(existsSync(join(template, 'node_modules', 'lefthook'))).toBe(false);
+    expect(lefthookTraces(template)).toEqual([]);
+  });
+
+  it('with lefthook (the project’s own): installs over its sample lefthook.yml, commits carry their trail, merges', () => {
+    const app = copyProject('lefthook-app');
+    ok(run('npm', ['install', '--no-audit', '--no-fund', '-D', 'lefthook@2.2.1'], app));
+    // lefthook's postinstall ran `lefthook install` and left its sample config.
     const sample = readFileSync(join(app, 'lefthook.yml'), 'utf8');
     expect(sample).toMatch(/^# EXAMPLE USAGE/);
     const s = scenario(app, []);
@@ -171,7 +190,7 @@ describe('npx audit-hooks install from the packed tarball', () => {
     mergeAll(s);
     // wt1's branch has the jobs now: its local copy goes; then there is nothing left to do.
     const again = ok(run('npx', ['audit-hooks', 'install'], app));
-    expect(again.stdout).toMatch(/template-wt1: lefthook-local\.yml: delete/);
+    expect(again.stdout).toMatch(/lefthook-app-wt1: lefthook-local\.yml: delete/);
     const third = ok(run('npx', ['audit-hooks', 'install'], app));
     expect(third.stdout).toMatch(/already installed in 3 worktrees; nothing changed/);
   });
@@ -182,7 +201,9 @@ describe('npx audit-hooks install from the packed tarball', () => {
     ok(run('npx', ['husky', 'init'], app));
     // `husky init` writes a pre-commit running `npm test`, which `npm init -y` makes fail.
     writeFileSync(join(app, '.husky', 'pre-commit'), 'echo husky pre-commit ran\n');
-    expect(existsSync(join(app, 'lefthook.yml'))).toBe(true);
+    // A teammate's `npm ci` writes no lefthook file either (SPEC §2).
+    ok(run('npm', ['ci', '--no-audit', '--no-fund'], app));
+    expect(lefthookTraces(app)).toEqual([]);
 
     const s = scenario(app, [], (wt2) => {
       // husky's hooks folder (.husky/_) is generated and ignored, so a worktree added
@@ -206,13 +227,47 @@ describe('npx audit-hooks install from the packed tarball', () => {
     const hook = join(app, '.git', 'hooks', 'post-commit');
     writeFileSync(hook, `#!/bin/sh\necho "$(basename "$PWD")" >> ${marker}\n`, { mode: 0o755 });
 
-    const s = scenario(app, ['--manager', 'git']);
-    expect(s.installOutput).toMatch(/installing with git \(chosen with --manager\)/);
+    const s = scenario(app, []);
+    expect(s.installOutput).toMatch(
+      /installing with git \(no hook manager found; for lefthook: npm i -D lefthook/,
+    );
     expect(s.installOutput).toMatch(/post-commit\.pre-audit-hooks; it still runs first/);
     // One line per commit: init, wt1's first, and one in each worktree.
     const ran = readFileSync(marker, 'utf8').trim().split('\n');
     expect(ran).toHaveLength(5);
     expect(new Set(ran)).toEqual(new Set(['git-app', 'git-app-wt1', 'git-app-wt2']));
     mergeAll(s);
+  });
+
+  it('from a global install, in a repository of another language: hooks find it on PATH', () => {
+    const prefix = join(work, 'global');
+    ok(
+      run(
+        'npm',
+        ['install', '--global', '--no-audit', '--no-fund', '--prefix', prefix, tarball],
+        work,
+      ),
+    );
+    const path = `${join(prefix, 'bin')}:${npmEnv().PATH ?? ''}`;
+    const env = { ...npmEnv(), PATH: path };
+    const repo = join(work, 'python-app');
+    ok(run('git', ['init', '-q', '-b', 'main', repo], work));
+    writeFileSync(join(repo, 'app.py'), 'print("hi")\n');
+    ok(run('git', ['add', '-A'], repo, env));
+    ok(run('git', ['commit', '-qm', 'init'], repo, env));
+    const linked = `${repo}-wt`;
+    ok(run('git', ['worktree', 'add', '-q', '-b', 'wt', linked], repo, env));
+
+    const installed = ok(run('audit-hooks', ['install'], repo, env));
+    expect(installed.stdout).toMatch(/installing with git \(no hook manager found/);
+    expect(lefthookTraces(repo).filter((path) => path.includes('lefthook'))).toEqual([]);
+    for (const worktree of [repo, linked]) {
+      ok(run('git', ['audit-hooks', 'log', '{"event":"py"}', '--session', 'p'], worktree, env));
+      writeFileSync(join(worktree, 'more.py'), 'x = 1\n');
+      ok(run('git', ['add', 'more.py'], worktree, env));
+      const made = ok(run('git', ['commit', '-qm', 'more'], worktree, env));
+      expect(`${made.stdout}${made.stderr}`).toMatch(/1 entry from 1 session → .*\(staged\)/);
+      expect(git(worktree, 'status', '--porcelain')).toBe('');
+    }
   });
 });

@@ -2,7 +2,7 @@
 // it into a fresh project with the real npm and registry.
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, delimiter, join, sep } from 'node:path';
 import { ROOT, testEnv } from './git-repo.js';
 
 /**
@@ -15,6 +15,12 @@ export function npmEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     if (/^(npm_|LEFTHOOK|HUSKY)/i.test(name) || name === 'INIT_CWD') delete env[name];
   }
   delete env.CI;
+  // Not this project's own node_modules/.bin (npm test puts it on PATH): a user's shell
+  // has no lefthook (nor anything else of ours) there.
+  env.PATH = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((dir) => !dir.endsWith(`${sep}node_modules${sep}.bin`))
+    .join(delimiter);
   return { ...env, ...extra };
 }
 

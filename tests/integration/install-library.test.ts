@@ -27,7 +27,7 @@ it('install({ cwd }) and uninstall({ cwd }) change that repository, not the call
   const installed = callLibrary('install', repo.root, elsewhere);
   expect(installed.stderr).toBe('');
   expect(installed.status).toBe(0);
-  expect(JSON.parse(installed.stdout)).toEqual(['write', 'run']);
+  expect(JSON.parse(installed.stdout)).toEqual(['write', 'run', 'git-config']);
   expect(existsSync(join(repo.root, 'lefthook.yml'))).toBe(true);
   expect(existsSync(join(repo.root, '.git', 'hooks', 'pre-commit'))).toBe(true);
   expect(readdirSync(elsewhere)).toEqual([]);

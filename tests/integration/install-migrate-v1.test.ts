@@ -95,7 +95,7 @@ for (const manager of MANAGERS) {
       for (const file of V1_FILES) expect(readIf(main, file), file).toBeUndefined();
       if (manager === 'lefthook') {
         const config = parse(readIf(main, 'lefthook.yml') ?? '') as Record<string, unknown>;
-        expect(Object.keys(config).sort()).toEqual(['post-commit', 'pre-commit']);
+        expect(Object.keys(config).sort()).toEqual(['output', 'post-commit', 'pre-commit']);
         expect(readIf(main, 'lefthook.yml')).not.toContain('consolidate --hook');
       }
       if (manager === 'husky') {

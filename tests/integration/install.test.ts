@@ -63,7 +63,7 @@ describe('install with lefthook', () => {
     const result = ok(r.install());
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(
-      /^audit-hooks: installing with lefthook \(the default\), in-commit mode \(the default\)/,
+      /^audit-hooks: installing with lefthook \(lefthook is installed\), in-commit mode \(the default\)/,
     );
     expect(result.stdout).toMatch(
       /audit-hooks: installed in 3 worktrees; commit lefthook\.yml \(here;/,
@@ -166,7 +166,7 @@ describe('install with lefthook', () => {
     const result = ok(r.install(['install', '--dry-run']));
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
     expect(result.stdout).toMatch(/^audit-hooks: would install with lefthook/);
-    expect(result.stdout).toMatch(/dry run: 5 changes planned, nothing written\n$/);
+    expect(result.stdout).toMatch(/dry run: 6 changes planned, nothing written\n$/);
     const planned = result.stdout.split('\n').filter((line) => line.startsWith('  '));
     expect(planned).toEqual([
       '  lefthook.yml: create with the audit-hooks jobs',
@@ -174,6 +174,7 @@ describe('install with lefthook', () => {
       expect.stringMatching(/wt2: lefthook-local\.yml: add the audit-hooks jobs/),
       '  .git/info/exclude: keep lefthook-local.yml out of git in every worktree',
       '  lefthook install: install the git hooks into .git/hooks',
+      '  git config alias.audit-hooks: `git audit-hooks <command>` runs audit-hooks in any worktree',
     ]);
     const real = ok(r.install());
     expect(real.stdout.split('\n').filter((line) => line.startsWith('  '))).toEqual(planned);

@@ -86,7 +86,7 @@ describe('status: the logs of a worktree', () => {
       branch: 'main',
       current: true,
       exists: true,
-      command: 'npx audit-hooks',
+      command: 'git audit-hooks',
       shards: [
         { file: 'logs/active/20000101T000000_inflight.jsonl', entries: 0 },
         { file: expect.stringMatching(/^logs\/active\/\d{8}T\d{6}_b\.jsonl$/), entries: 2 },
@@ -169,13 +169,12 @@ describe('status: the hooks install left, in every worktree', () => {
     const [main, linked] = statusJson(r.root);
     expect(main?.hooks.installed).toBe(false);
     expect(main?.hooks.setups[0]).toMatchObject({ manager: 'lefthook', runs: false });
-    // npx finds the main worktree's copy; the linked worktree has no node_modules, so its
-    // hint names the main worktree's copy by path.
+    // The alias install set works in every worktree, with or without node_modules.
     expect(main?.hooks.setups[0]?.note).toBe(
-      'lefthook is not installed in .git/hooks: run `npx audit-hooks install` again',
+      'lefthook is not installed in .git/hooks: run `git audit-hooks install` again',
     );
     expect(linked?.hooks.setups[0]?.note).toBe(
-      `lefthook is not installed in ${r.root}/.git/hooks: run \`${r.root}/node_modules/.bin/audit-hooks install\` again`,
+      `lefthook is not installed in ${r.root}/.git/hooks: run \`git audit-hooks install\` again`,
     );
     expect(statusText(r.root)).toMatch(
       /hooks +NOT RUNNING: lefthook \(pre-commit job in lefthook\.yml\) is set up, but lefthook is not installed/,
@@ -191,7 +190,7 @@ describe('status: the hooks install left, in every worktree', () => {
     expect(worktree?.hooks.setups[0]).toMatchObject({
       manager: 'husky',
       runs: false,
-      note: 'core.hooksPath is not set, so git does not run husky’s hooks: run `audit-hooks install`',
+      note: 'core.hooksPath is not set, so git does not run husky’s hooks: run `git audit-hooks install`',
     });
 
     const git = repoFor('git');
@@ -203,7 +202,7 @@ describe('status: the hooks install left, in every worktree', () => {
       manager: 'git',
       hook: 'post-commit',
       runs: false,
-      note: 'the hook is not executable, so git skips it: run `audit-hooks install`',
+      note: 'the hook is not executable, so git skips it: run `git audit-hooks install`',
     });
   });
 
