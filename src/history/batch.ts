@@ -30,7 +30,7 @@ import { EntryTable } from './entry-table.js';
 import { fingerprint, type Ledger, serializeTail, TAIL_IDS, TAIL_LINES } from './ledger.js';
 import { ACTIVE, batchFile, compactStamp, QUARANTINE } from './paths.js';
 import { openClaim, readClaimLines } from './read-claim.js';
-import { ensureSelfIgnoringFolder } from './safe-folders.js';
+import { ensureSelfIgnoringFolder, kindOf } from './safe-folders.js';
 import { StagedFile } from './staged-file.js';
 
 /** Options of {@link decideBatch}. */
@@ -85,6 +85,9 @@ export async function decideBatch(
     }
   } catch (error) {
     rmSync(runDir, { recursive: true, force: true });
+    // A run stopped (Ctrl-Z) past its lock wait may resume after another run decided,
+    // committed and released this set: its folder is gone, and there is nothing to do.
+    if (kindOf(set.dir) === 'missing') return undefined;
     throw error;
   }
 }

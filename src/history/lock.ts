@@ -82,9 +82,10 @@ function readHolder(path: string): Holder | undefined {
 
 function isStale(holder: Holder, staleMs: number): boolean {
   if (holder.ageMs > staleMs) return true;
-  // A holder writes its token right after creating the file; an empty lock that is a
-  // few seconds old belongs to a process that died in between.
-  if (holder.pid === undefined) return holder.ageMs > 5_000;
+  // A holder writes its token right after creating the file (microseconds later); an
+  // empty lock a second old belongs to a process that died in between, and must not
+  // outlive a commit step's wait (2 s).
+  if (holder.pid === undefined) return holder.ageMs > 1_000;
   return !isAlive(holder.pid);
 }
 

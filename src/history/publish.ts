@@ -3,7 +3,16 @@
 // and fails if it exists. So a batch file appears whole or not at all, and nothing already
 // in `logs/history/` — ours, or what git put there — is ever overwritten (SPEC §5.1, §5.7).
 // A file that went missing (git reset --hard, git stash -u, git clean) is linked again.
-import { closeSync, linkSync, lstatSync, openSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as messages from '../messages.js';
 import { type ClaimSet, type Manifest, RUN_PREFIX } from './claim-sets.js';
@@ -27,7 +36,7 @@ export function publishSet(root: string, set: ClaimSet, manifest: Manifest): Pub
   for (const batch of manifest.batches) {
     const staged = join(run, 'history', batch.path.slice(HISTORY.length + 1));
     ensureFolder(root, dirname(batch.path));
-    const outcome = linkNoClobber(staged, join(root, batch.path));
+    const outcome = publishCopy(staged, join(root, batch.path));
     if (outcome === 'linked') result.linked.push(batch.path);
     if (outcome === 'linked' || outcome === 'same') result.present.push(batch.path);
     if (outcome === 'other') result.problems.push(messages.batchNameTaken(batch.path));
@@ -35,9 +44,39 @@ export function publishSet(root: string, set: ClaimSet, manifest: Manifest): Pub
   for (const file of manifest.quarantine) {
     ensureSelfIgnoringFolder(root, QUARANTINE);
     const staged = join(run, 'quarantine', file.path.slice(QUARANTINE.length + 1));
-    linkNoClobber(staged, join(root, file.path));
+    publishCopy(staged, join(root, file.path));
   }
   return result;
+}
+
+/**
+ * Publishes a copy of `from` at `to`, unless `to` exists (see {@link linkNoClobber}). The copy
+ * (a reflink where the file system has them) is made beside `from`, then linked into place
+ * and its temporary name removed, all before the file is staged: the published file shares
+ * no inode with the run's copy, so releasing the set later changes nothing git has looked
+ * at (a shared inode's link count and ctime would change, and git would see the file as
+ * modified: `git status` re-reads it, `git sparse-checkout` leaves it behind).
+ */
+export function publishCopy(from: string, to: string): 'linked' | 'same' | 'other' | 'gone' {
+  const temp = join(
+    dirname(from),
+    `.publish-${process.pid}-${Math.random().toString(36).slice(2)}`,
+  );
+  try {
+    copyFileSync(from, temp, constants.COPYFILE_FICLONE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
+  try {
+    return linkNoClobber(temp, to);
+  } finally {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // gone with its set
+    }
+  }
 }
 
 /**

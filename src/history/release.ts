@@ -8,7 +8,7 @@ import { headHolds, indexHolds, restoreFromHead } from '../git/index-ops.js';
 import { type ClaimSet, RUN_PREFIX, releaseSet } from './claim-sets.js';
 import { rememberReleased } from './ledger.js';
 import { QUARANTINE } from './paths.js';
-import { linkNoClobber } from './publish.js';
+import { publishCopy } from './publish.js';
 import { ensureSelfIgnoringFolder } from './safe-folders.js';
 
 /** What {@link releaseHeld} did. */
@@ -62,7 +62,7 @@ function quarantinePublished(root: string, set: ClaimSet): boolean {
   const run = join(set.dir, `${RUN_PREFIX}${manifest.run}`);
   return manifest.quarantine.every((file) => {
     const staged = join(run, 'quarantine', file.path.slice(QUARANTINE.length + 1));
-    const outcome = linkNoClobber(
+    const outcome = publishCopy(
       staged,
       join(ensureSelfIgnoringFolder(root, QUARANTINE), basename(file.path)),
     );
