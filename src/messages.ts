@@ -250,13 +250,13 @@ export const historyFinding = (finding: {
 };
 
 export const historyMissing = (entry: { id: string; file: string; commit: string; kind: string }) =>
-  `tip: entry ${entry.id} ${entry.kind === 'missing' ? 'is missing' : 'is altered'} (committed in ${entry.file}, taken away by ${entry.commit.slice(0, 12)})`;
+  `tip: entry ${entry.id} ${entry.kind === 'missing' ? 'is missing' : 'is altered'} (committed in ${entry.file}; first taken away by ${entry.commit.slice(0, 12)}: \`git checkout ${entry.commit.slice(0, 12)}~1 -- ${entry.file}\` restores the file as it was)`;
 
 export const historyClean = (commits: number, redactions: number, changes: number) =>
   `${PREFIX} the committed trail only grew: ${commits} ${commits === 1 ? 'commit' : 'commits'} checked${redactions > 0 ? `, ${redactions} ${redactions === 1 ? 'redaction' : 'redactions'}` : ''}${changes > 0 ? `, ${changes} ${changes === 1 ? 'change' : 'changes'} listed above, all undone or harmless: every entry ever committed is at the tip` : ', nothing removed or altered'}`;
 
 export const historyTampered = (commits: number, count: number) =>
-  `${PREFIX} ${count} committed ${count === 1 ? 'entry is' : 'entries are'} missing or altered at the tip (${commits} commits checked); restore ${count === 1 ? 'it' : 'them'} from the commit before the one named`;
+  `${PREFIX} ${count} committed ${count === 1 ? 'entry is' : 'entries are'} missing or altered at the tip (${commits} commits checked); restore ${count === 1 ? 'it' : 'them'} as each line above says, and commit`;
 
 export const historyShallow = `${PREFIX} note: this clone is shallow, so only the commits it has were checked (git fetch --unshallow checks all)`;
 

@@ -143,7 +143,15 @@ async function walkBatches(
     to?: string;
   }> = [];
   let commit = '';
-  const args = ['--format=commit %H', '--raw', '--no-abbrev', '-M', '--diff-merges=first-parent'];
+  // Oldest first: the first change to a file saw it as it was committed.
+  const args = [
+    '--reverse',
+    '--format=commit %H',
+    '--raw',
+    '--no-abbrev',
+    '-M',
+    '--diff-merges=first-parent',
+  ];
   await logLines(root, range, args, V2_BATCHES, (line) => {
     if (line.startsWith('commit ')) {
       commit = line.slice('commit '.length);
@@ -290,8 +298,16 @@ function tipOf(root: string, range: string): string | undefined {
   return sha === '' ? undefined : sha;
 }
 
-/** Looks up each candidate at the tip: present unchanged (or only redacted), altered, or missing. */
-function checkTip(root: string, tip: string, candidates: readonly Candidate[]): MissingEntry[] {
+/**
+ * Looks up each entry at the tip: present unchanged (or only redacted), altered, or missing.
+ * An entry is compared with the first version any commit took away, which is the version
+ * as it was committed: a later commit that takes away a tampered version (a revert, say)
+ * does not make the tampered one the reference.
+ */
+function checkTip(root: string, tip: string, all: readonly Candidate[]): MissingEntry[] {
+  const firstOf = new Map<string, Candidate>();
+  for (const candidate of all) if (!firstOf.has(candidate.id)) firstOf.set(candidate.id, candidate);
+  const candidates = [...firstOf.values()];
   if (candidates.length === 0) return [];
   const wanted = new Set(candidates.map((candidate) => candidate.id));
   const files = git(root, ['ls-tree', '-r', '-z', '--name-only', tip, '--', 'logs/history'])

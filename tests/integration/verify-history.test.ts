@@ -62,7 +62,7 @@ describe('audit-hooks verify --history', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
       `${bad.slice(0, 12)} logs/history/2026-11-24.jsonl: entry b removed\n` +
-        `tip: entry b is missing (committed in logs/history/2026-11-24.jsonl, taken away by ${bad.slice(0, 12)})\n`,
+        `tip: entry b is missing (committed in logs/history/2026-11-24.jsonl; first taken away by ${bad.slice(0, 12)}: \`git checkout ${bad.slice(0, 12)}~1 -- logs/history/2026-11-24.jsonl\` restores the file as it was)\n`,
     );
     expect(run.stderr).toMatch(
       /^audit-hooks: 1 committed entry is missing or altered at the tip \(4 commits checked\)/,
@@ -82,7 +82,7 @@ describe('audit-hooks verify --history', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
       `${bad.slice(0, 12)} logs/history/2026-11-24.jsonl: entry a altered (tool)\n` +
-        `tip: entry a is altered (committed in logs/history/2026-11-24.jsonl, taken away by ${bad.slice(0, 12)})\n`,
+        `tip: entry a is altered (committed in logs/history/2026-11-24.jsonl; first taken away by ${bad.slice(0, 12)}: \`git checkout ${bad.slice(0, 12)}~1 -- logs/history/2026-11-24.jsonl\` restores the file as it was)\n`,
     );
   });
 
@@ -103,7 +103,7 @@ describe('audit-hooks verify --history', () => {
       ),
       ...['a', 'b', 'misplaced'].map(
         (id) =>
-          `tip: entry ${id} is missing (committed in logs/history/2026-11-24.jsonl, taken away by ${bad.slice(0, 12)})`,
+          `tip: entry ${id} is missing (committed in logs/history/2026-11-24.jsonl; first taken away by ${bad.slice(0, 12)}: \`git checkout ${bad.slice(0, 12)}~1 -- logs/history/2026-11-24.jsonl\` restores the file as it was)`,
       ),
     ]);
     expect(repo.cli(['verify', '--history', `${bad}..HEAD`]).status).toBe(0);
@@ -211,7 +211,7 @@ describe('audit-hooks verify --history on v2 batch files', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe(
       `${bad.slice(0, 12)} ${file}: batch file modified: batch files are never changed once committed\n` +
-        `tip: entry b is missing (committed in ${file}, taken away by ${bad.slice(0, 12)})\n`,
+        `tip: entry b is missing (committed in ${file}; first taken away by ${bad.slice(0, 12)}: \`git checkout ${bad.slice(0, 12)}~1 -- ${file}\` restores the file as it was)\n`,
     );
   });
 
@@ -228,6 +228,30 @@ describe('audit-hooks verify --history on v2 batch files', () => {
       `${bad.slice(0, 12)} ${file}: batch file deleted: batch files are never changed once committed\n` +
         'audit-hooks: the committed trail only grew: 3 commits checked, 1 change listed above, all undone or harmless: every entry ever committed is at the tip\n',
     );
+  });
+
+  it('an edit that is reverted leaves the tip whole; the restore the message names makes it whole too', () => {
+    repo = makeRepo();
+    const file = setBatch([entry('a', 1, { text: 'original' })]);
+    commitAll('one');
+    writeFileSync(join(repo.root, file), `${entry('a', 1, { text: 'EDITED' })}\n`);
+    const bad = commitAll('tamper');
+    repo.git('revert', '--no-edit', 'HEAD');
+    expect(repo.cli(['verify', '--history']).status).toBe(0);
+
+    // Tampered again, then restored as the finding says (not from the revert's parent).
+    writeFileSync(join(repo.root, file), `${entry('a', 1, { text: 'EDITED' })}\n`);
+    const again = commitAll('tamper again');
+    const failed = repo.cli(['verify', '--history']);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toContain(
+      `first taken away by ${bad.slice(0, 12)}: \`git checkout ${bad.slice(0, 12)}~1 -- ${file}\``,
+    );
+    repo.git('checkout', `${bad}~1`, '--', file);
+    commitAll('restore');
+    const run = repo.cli(['verify', '--history']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`${again.slice(0, 12)} ${file}: batch file modified`);
   });
 
   it('lists a renamed batch file; its entries are still there', () => {
