@@ -435,7 +435,7 @@ export const redactConfigInvalid = (file: string, problem: string) =>
   `invalid redaction config in ${file}: ${problem}; fix it and run again (see "Redaction" in the README)`;
 
 export const scanClean = (files: number, entries: number, where: string) =>
-  `${PREFIX} no secrets found in ${where} (${files} ${files === 1 ? 'partition' : 'partitions'}, ${entries} ${entries === 1 ? 'entry' : 'entries'})`;
+  `${PREFIX} no secrets found in ${where} (${files} ${files === 1 ? 'file' : 'files'}, ${entries} ${entries === 1 ? 'entry' : 'entries'})`;
 
 export const scanFound = (count: number, lines: number, where: string) =>
   `${PREFIX} ${count} ${count === 1 ? 'secret' : 'secrets'} on ${lines} ${lines === 1 ? 'line' : 'lines'} of ${where}: rotate ${count === 1 ? 'it' : 'them'} first (earlier commits keep ${count === 1 ? 'it' : 'them'}), then run \`audit-hooks verify --fix\` to redact the files and commit`;

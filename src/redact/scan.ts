@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { listNames } from '../files.js';
 import { git } from '../git/git.js';
 import { splitLines } from '../history/entry-line.js';
-import { HISTORY } from '../history/paths.js';
+import { historyFiles } from '../history/history-files.js';
 import { resolveCommit } from '../history/show.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { loadRedactionRules } from './config.js';
@@ -22,7 +20,7 @@ export interface ScanOptions {
 
 /** One secret found in the history. */
 export interface ScanFinding {
-  /** The partition, relative to the root (`logs/history/2026-11-24.jsonl`). */
+  /** The history file, relative to the root (a batch file, or a v1 partition). */
   file: string;
   /** 1-based line number. */
   line: number;
@@ -45,7 +43,7 @@ export interface ScanResult {
 export { RAW_LINE_PATH };
 
 /**
- * Reports secrets already in `logs/history/*.jsonl` (SPEC §12), line by line, with the
+ * Reports secrets already in the history (batch files and v1 partitions), line by line, with the
  * same rules consolidation applies. Reads only; changes nothing.
  */
 export function scanHistory(options: ScanOptions = {}): ScanResult {
@@ -94,12 +92,10 @@ interface Source {
 
 function partitions(root: string, commit: string | undefined): Source[] {
   if (commit === undefined) {
-    return listNames(join(root, HISTORY))
-      .filter((name) => name.endsWith('.jsonl'))
-      .map((name) => {
-        const file = join(HISTORY, name);
-        return { file, read: () => readFileSync(join(root, file), 'utf8') };
-      });
+    return historyFiles(root).map(({ file, path }) => ({
+      file,
+      read: () => readFileSync(path, 'utf8'),
+    }));
   }
   const listed = git(root, ['ls-tree', '-r', '-z', '--name-only', commit, '--', 'logs/history']);
   return listed

@@ -106,9 +106,7 @@ describe('audit-hooks scan', () => {
 
     const run = repo.cli(['scan']);
 
-    expect(run.stdout).toBe(
-      'audit-hooks: no secrets found in logs/history (1 partition, 2 entries)\n',
-    );
+    expect(run.stdout).toBe('audit-hooks: no secrets found in logs/history (1 file, 2 entries)\n');
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
@@ -216,5 +214,30 @@ describe('audit-hooks scan', () => {
     );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.status).toBe(1);
+  });
+});
+
+describe('audit-hooks scan on batch files', () => {
+  it('finds a secret a rule added later names, in the working tree and in a commit', () => {
+    repo = makeRepo();
+    const logged = repo.cli(['log', '--event', 'login', '{"session_cookie":"abc123"}']);
+    expect(logged.status).toBe(0);
+    expect(repo.cli(['consolidate']).status).toBe(0);
+    repo.git('add', '-f', 'logs/history');
+    repo.git('commit', '-q', '--no-verify', '-m', 'trail');
+    writeFileSync(
+      join(repo.root, '.audit-hooks.json'),
+      JSON.stringify({ redact: { keys: ['session_cookie'] } }),
+    );
+
+    const here = repo.cli(['scan']);
+    const committed = repo.cli(['scan', '--rev', 'HEAD']);
+
+    expect(here.stdout).toMatch(
+      /^logs\/history\/\d{4}-\d{2}-\d{2}\/\d{8}T\d{9}Z-[0-9a-f]{20}\.jsonl:1: key at session_cookie\n$/,
+    );
+    expect(here.status).toBe(1);
+    expect(committed.stdout).toBe(`HEAD:${here.stdout}`);
+    expect(committed.status).toBe(1);
   });
 });
