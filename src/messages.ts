@@ -211,10 +211,16 @@ export const idWithOtherContent = (id: string, at: string) =>
   `id ${id} is also at ${at} with other content`;
 
 export const batchAdvice = (files: readonly string[]) =>
-  `batch files never change once written, so --fix does not rewrite ${files.length === 1 ? files[0] : `${files.length} of them`}: see what changed with \`git log -p -- ${files[0]}\` and restore it with \`git checkout <commit> -- ${files[0]}\` (or \`audit-hooks verify --history\` to find the commit)`;
+  `batch files never change once written, so --fix does not rewrite ${files.length === 1 ? files[0] : `${files.length} of them`}: \`git checkout -- ${files[0]}\` undoes a change not yet committed; for a committed one, \`audit-hooks verify --history\` names the commit and the \`git checkout <commit>~1 -- ${files[0]}\` that restores it`;
 
-export const verifyFound = (count: number) =>
-  `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history; run \`audit-hooks verify --fix\` to repair ${count === 1 ? 'it' : 'them'}`;
+export const batchEditedSinceWritten =
+  'edited after it was written: a batch file is named after the sha-256 of its bytes, and these bytes no longer match';
+
+export const batchRedactedSinceWritten =
+  'redacted after it was written (its name no longer matches its bytes; the redaction markers say why)';
+
+export const verifyFound = (count: number, fixable: number) =>
+  `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history${fixable === 0 ? '' : fixable === count ? `; run \`audit-hooks verify --fix\` to repair ${count === 1 ? 'it' : 'them'}` : `; \`audit-hooks verify --fix\` repairs ${fixable} of them`}`;
 
 export const verifyFixed = (count: number, files: readonly string[]) =>
   `${PREFIX} fixed ${count} ${count === 1 ? 'problem' : 'problems'}; changed ${files.join(', ')}`;

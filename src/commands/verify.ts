@@ -33,7 +33,7 @@ export async function verifyCommand(options: VerifyCommandOptions): Promise<numb
     return 0;
   }
   if (!options.fix) {
-    options.stderr.write(`${messages.verifyFound(result.findings.length)}\n`);
+    options.stderr.write(`${messages.verifyFound(result.findings.length, result.fixable)}\n`);
     for (const advice of result.advice) options.stderr.write(`${messages.PREFIX} ${advice}\n`);
     return 1;
   }

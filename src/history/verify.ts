@@ -6,6 +6,8 @@
 // in them (SPEC §12) and deletes what an interrupted v1 write left behind; v1 partitions
 // are still repaired in place as v1 did. What cannot be repaired without rewriting the
 // trail is explained, with the git commands that would do it.
+
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   lstatSync,
@@ -15,7 +17,7 @@ import {
   readSync,
   unlinkSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { listNames } from '../files.js';
 import * as messages from '../messages.js';
 import { loadRedactionRules } from '../redact/config.js';
@@ -27,7 +29,15 @@ import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './en
 import { type HistoryFile, historyFiles } from './history-files.js';
 import { acquireLock } from './lock.js';
 import { writeAtomic } from './partition.js';
-import { ACTIVE, HISTORY, LOCK, PARTITION_TEMP_NAME, partitionFile, QUARANTINE } from './paths.js';
+import {
+  ACTIVE,
+  BATCH_NAME,
+  HISTORY,
+  LOCK,
+  PARTITION_TEMP_NAME,
+  partitionFile,
+  QUARANTINE,
+} from './paths.js';
 import { eachLine } from './read-claim.js';
 import { ensureSelfIgnoringFolder } from './safe-folders.js';
 
@@ -60,6 +70,8 @@ export interface VerifyResult {
   remaining: Finding[];
   /** How to repair what `fix` does not (batch files are never rewritten). */
   advice: string[];
+  /** How many findings `fix` repairs (the others are edited batch files: see `advice`). */
+  fixable: number;
 }
 
 /** Checks (and with `fix`, repairs what may be repaired) the history of `logs/history/`. */
@@ -122,6 +134,7 @@ function check(root: string, rules: RedactionRules): VerifyResult {
     fixed: [],
     remaining: [],
     advice: [],
+    fixable: 0,
   };
   for (const name of listNames(join(root, HISTORY))) {
     if (PARTITION_TEMP_NAME.test(name)) {
@@ -144,6 +157,7 @@ function check(root: string, rules: RedactionRules): VerifyResult {
     }
     result.files++;
     const before = result.findings.length;
+    if (file.kind === 'batch') checkName(file, result);
     checkFile(files, index, file, rules, seen, result);
     if (file.kind === 'batch' && result.findings.length > before) {
       const onlySecrets = result.findings
@@ -154,8 +168,28 @@ function check(root: string, rules: RedactionRules): VerifyResult {
   }
   if (editedBatches.size > 0) result.advice.push(messages.batchAdvice([...editedBatches]));
   result.remaining = result.findings;
+  result.fixable = result.findings.filter(
+    (finding) =>
+      !editedBatches.has(finding.file) || finding.problem.startsWith('unredacted secret'),
+  ).length;
   return result;
 }
+
+// A batch file is named after the sha-256 of its bytes: a name that no longer matches
+// says the file was edited after it was written (or redacted, which verify --fix does).
+function checkName(file: HistoryFile, result: VerifyResult): void {
+  const named = BATCH_NAME.exec(basename(file.file))?.[2];
+  const bytes = readFileSync(file.path);
+  if (named === undefined || createHash('sha256').update(bytes).digest('hex').startsWith(named))
+    return;
+  if (bytes.includes(REDACTED_FIELD)) {
+    result.notes.push({ file: file.file, line: 0, problem: messages.batchRedactedSinceWritten });
+  } else {
+    result.findings.push({ file: file.file, line: 0, problem: messages.batchEditedSinceWritten });
+  }
+}
+
+const REDACTED_FIELD = Buffer.from('"redacted":[');
 
 function checkFile(
   files: readonly HistoryFile[],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -112,44 +113,46 @@ describe('audit-hooks verify', () => {
   });
 });
 
-/** A batch file with these lines under `logs/history/<day>/`. */
-function batch(day: string, name: string, lines: string[]): string {
+/** A batch file with these lines under `logs/history/<day>/`, named as consolidation names it. */
+function batch(day: string, stamp: string, lines: string[]): string {
   const dir = join(repo.root, 'logs', 'history', day);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, name), lines.map((l) => `${l}\n`).join(''));
+  const bytes = lines.map((l) => `${l}\n`).join('');
+  const name = `${stamp}-${createHash('sha256').update(bytes).digest('hex').slice(0, 20)}.jsonl`;
+  writeFileSync(join(dir, name), bytes);
   return `logs/history/${day}/${name}`;
 }
 
-const NAME_A = `20261124T100000000Z-${'a'.repeat(20)}.jsonl`;
-const NAME_B = `20261124T120000000Z-${'b'.repeat(20)}.jsonl`;
+const STAMP_A = '20261124T100000000Z';
+const STAMP_B = '20261124T120000000Z';
 
 describe('audit-hooks verify on v2 batch files', () => {
   it('passes sound batches, and notes an entry that two batches hold (a cherry-pick’s copy)', () => {
     repo = makeRepo();
-    batch('2026-11-24', NAME_A, [
+    const a = batch('2026-11-24', STAMP_A, [
       line('a', '2026-11-24T09:00:00.000Z'),
       line('b', '2026-11-24T10:00:00.000Z'),
     ]);
-    batch('2026-11-24', NAME_B, [
+    const b = batch('2026-11-24', STAMP_B, [
       line('b', '2026-11-24T10:00:00.000Z'),
       line('c', '2026-11-24T12:00:00.000Z'),
     ]);
     const run = repo.cli(['verify']);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe(
-      `logs/history/2026-11-24/${NAME_B}:1: note: the same entry b is also at logs/history/2026-11-24/${NAME_A}:2 (readers keep one; not a problem)\n` +
+      `${b}:1: note: the same entry b is also at ${a}:2 (readers keep one; not a problem)\n` +
         'audit-hooks: history is sound: 2 files, 4 entries\n',
     );
   });
 
   it('reports problems in a batch as file:line, and --fix explains how to restore it instead of rewriting it', () => {
     repo = makeRepo();
-    const a = batch('2026-11-24', NAME_A, [
+    const a = batch('2026-11-24', STAMP_A, [
       line('b', '2026-11-24T10:00:00.000Z'),
       line('a', '2026-11-24T09:00:00.000Z'), // out of order
       line('x', '2026-11-25T01:00:00.000Z'), // wrong day
     ]);
-    const b = batch('2026-11-24', NAME_B, [
+    const b = batch('2026-11-24', STAMP_B, [
       line('a', '2026-11-24T09:00:00.000Z', { edited: true }),
     ]);
     const before = readFileSync(join(repo.root, a), 'utf8');
@@ -162,8 +165,11 @@ describe('audit-hooks verify on v2 batch files', () => {
       `${a}:3: belongs under logs/history/2026-11-25/, not logs/history/2026-11-24/`,
       `${b}:1: id a is also at ${a}:2 with other content`,
     ]);
-    expect(run.stderr).toMatch(
-      /batch files never change once written, so --fix does not rewrite 2 of them: see what changed with `git log -p -- /,
+    expect(run.stderr.split('\n')[0]).toBe(
+      'audit-hooks: 3 problems remain after --fix; inspect logs/history by hand',
+    );
+    expect(run.stderr).toContain(
+      `batch files never change once written, so --fix does not rewrite 2 of them: \`git checkout -- ${a}\` undoes a change not yet committed`,
     );
     expect(readFileSync(join(repo.root, a), 'utf8')).toBe(before);
   });
@@ -171,7 +177,7 @@ describe('audit-hooks verify on v2 batch files', () => {
   it('--fix redacts a secret in a batch file in place, every other byte kept', () => {
     repo = makeRepo();
     const token = `ghp_${'Ab1'.repeat(12)}`;
-    const a = batch('2026-11-24', NAME_A, [
+    const a = batch('2026-11-24', STAMP_A, [
       '{"id":"a","timestamp":"2026-11-24T09:00:00.000Z","session_id":"s","seq":1,"n":1.50}',
       line('b', '2026-11-24T10:00:00.000Z', { command: `gh auth login --with-token ${token}` }),
     ]);
@@ -193,7 +199,7 @@ describe('audit-hooks verify on v2 batch files', () => {
   it('reports a secret in the first copy of a duplicate key, which a parsed entry would hide', () => {
     repo = makeRepo();
     const token = `ghp_${'Zx9'.repeat(12)}`;
-    const a = batch('2026-11-24', NAME_A, [
+    const a = batch('2026-11-24', STAMP_A, [
       `{"id":"d","timestamp":"2026-11-24T09:00:00.000Z","session_id":"s","seq":1,"command":"curl -H \\"Authorization: Bearer ${token}\\" x","command":"ls"}`,
     ]);
     const run = repo.cli(['verify']);
@@ -208,9 +214,55 @@ describe('audit-hooks verify on v2 batch files', () => {
     const outside = join(tempDir(), 'outside.jsonl');
     writeFileSync(outside, `${line('o', '2026-11-24T09:00:00.000Z')}\n`);
     mkdirSync(join(repo.root, 'logs', 'history', '2026-11-24'), { recursive: true });
-    symlinkSync(outside, join(repo.root, 'logs', 'history', '2026-11-24', NAME_A));
+    symlinkSync(
+      outside,
+      join(repo.root, 'logs', 'history', '2026-11-24', `${STAMP_A}-${'a'.repeat(20)}.jsonl`),
+    );
     const run = repo.cli(['verify']);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/is not a regular file \(a symbolic link\?\); readers skip it/);
+  });
+  it('reports a batch file edited after it was written, without offering --fix, and passes once restored', () => {
+    repo = makeRepo();
+    const a = batch('2026-11-24', STAMP_A, [
+      line('a', '2026-11-24T09:00:00.000Z'),
+      line('b', '2026-11-24T10:00:00.000Z', { tool: 'Bash' }),
+    ]);
+    repo.git('add', '-f', 'logs');
+    repo.git('commit', '-q', '--no-verify', '-m', 'trail');
+    const original = readFileSync(join(repo.root, a), 'utf8');
+    writeFileSync(join(repo.root, a), original.replace('"Bash"', '"Read"'));
+
+    const run = repo.cli(['verify']);
+
+    expect(run.stdout).toBe(
+      `${a}: edited after it was written: a batch file is named after the sha-256 of its bytes, and these bytes no longer match\n`,
+    );
+    expect(run.stderr).toBe(
+      'audit-hooks: 1 problem in logs/history\n' +
+        `audit-hooks: batch files never change once written, so --fix does not rewrite ${a}: \`git checkout -- ${a}\` undoes a change not yet committed; for a committed one, \`audit-hooks verify --history\` names the commit and the \`git checkout <commit>~1 -- ${a}\` that restores it\n`,
+    );
+    expect(run.status).toBe(1);
+    expect(repo.cli(['verify', '--fix']).status).toBe(1);
+    expect(readFileSync(join(repo.root, a), 'utf8')).not.toBe(original);
+    repo.git('checkout', '--', a);
+    expect(repo.cli(['verify']).status).toBe(0);
+  });
+
+  it('notes a batch file that --fix redacted: its name no longer matches, and that is not a problem', () => {
+    repo = makeRepo();
+    const token = `ghp_${'Qw3'.repeat(12)}`;
+    const a = batch('2026-11-24', STAMP_A, [
+      line('a', '2026-11-24T09:00:00.000Z', { command: `echo ${token}` }),
+    ]);
+    expect(repo.cli(['verify', '--fix']).status).toBe(0);
+
+    const run = repo.cli(['verify']);
+
+    expect(run.stdout).toBe(
+      `${a}: note: redacted after it was written (its name no longer matches its bytes; the redaction markers say why)\n` +
+        'audit-hooks: history is sound: 1 file, 1 entry\n',
+    );
+    expect(run.status).toBe(0);
   });
 });
