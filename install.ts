@@ -4,13 +4,19 @@
 // planner in src/install/; this file chooses, orders and applies them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENTS } from './src/agents/index.js';
 import { AuditHooksError } from './src/errors.js';
 import { readTextIfExists } from './src/files.js';
 import { pendingShards } from './src/history/claim.js';
 import { listClaimSets } from './src/history/claim-sets.js';
 import type { Mode } from './src/history/consolidate.js';
 import { type Action, applyActions } from './src/install/actions.js';
-import { agentUserSteps, planAgentInstall, planAgentUninstall } from './src/install/agents.js';
+import {
+  agentUserSteps,
+  planAgentInstall,
+  planAgentUninstall,
+  resolveAgents,
+} from './src/install/agents.js';
 import { planAlias, planAliasRemoval } from './src/install/alias.js';
 import { planGitInstall, planGitUninstall } from './src/install/git-hooks.js';
 import { planHuskyInstall, planHuskyUninstall } from './src/install/husky.js';
@@ -157,6 +163,14 @@ export async function install(options: InstallOptions = {}): Promise<InstallResu
   // when they merge (writing tracked files there would block that merge).
   const agents = options.agents ?? [];
   if (agents.length > 0) plan.actions.push(...planAgentInstall(repo.root, agents, plan.say));
+  if (agents.includes('all')) {
+    const found = resolveAgents(repo.root, ['all']);
+    plan.notes.push(
+      found.length === 0
+        ? messages.noAgentFolders(AGENTS.map((agent) => agent.folder))
+        : messages.agentFoldersFound(found.map((agent) => `${agent.name} (${agent.folder})`)),
+    );
+  }
   if (!options.dryRun) {
     applyActions(plan.actions);
     // Post-commit mode commits whatever git will take: make sure the rules did it.

@@ -484,6 +484,12 @@ export const tailBuiltInRules = (problem: string) =>
 export const notUtf8Input =
   'the entry is not valid UTF-8; pass UTF-8 text (nothing was logged, so nothing was turned into U+FFFD)';
 
+export const noAgentFolders = (folders: readonly string[]) =>
+  `--agent all: no coding agent's folder here (looked for ${folders.join(', ')}), so no agent was wired; name the agents to wire them anyway: --agent claude-code,codex,gemini,cursor,copilot`;
+
+export const agentFoldersFound = (agents: readonly string[]) =>
+  `--agent all: the agents whose folder is here: ${agents.join(', ')}`;
+
 export const unknownAgent = (name: string) =>
   `unknown agent \`${name}\`: use claude-code, codex, gemini, cursor or copilot`;
 

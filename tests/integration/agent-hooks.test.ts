@@ -413,4 +413,20 @@ describe('audit-hooks install --agent (until install() plans agents itself)', ()
       expect(() => readFileSync(join(worktree, '.codex', 'hooks.json'))).toThrow();
     }
   });
+
+  it('--agent all says which folders it looked for when none is there, and which agents it found', () => {
+    const repo = makeWorktreeRepo({ linked: 0 });
+    linkBin(repo.root);
+
+    const none = repo.install(['install', '--agent', 'all']);
+
+    expect(none.status).toBe(0);
+    expect(none.stdout).toContain(
+      "--agent all: no coding agent's folder here (looked for .claude, .codex, .gemini, .cursor, .github/hooks), so no agent was wired",
+    );
+    mkdirSync(join(repo.root, '.gemini'));
+    const some = repo.install(['install', '--agent', 'all']);
+    expect(some.stdout).toContain('--agent all: the agents whose folder is here: gemini (.gemini)');
+    expect(existsSync(join(repo.root, '.gemini', 'settings.json'))).toBe(true);
+  });
 });
