@@ -322,3 +322,31 @@ function replaceRun(text: string, job: LefthookJob, file: string): string | unde
   if (check.errors.length > 0 || !isDeepStrictEqual(check.toJS(), expected)) return undefined;
   return result;
 }
+
+// lefthook's own postinstall writes a lefthook.yml of comments only. Into such a file
+// install also writes the quiet output its own template has (a commit would otherwise
+// print lefthook's banner and summary twice); uninstall takes exactly these lines away.
+const QUIET_OUTPUT = [
+  '# Quiet commits (added by audit-hooks install): what a job prints and what fails, without',
+  "# lefthook's banner and summary (https://lefthook.dev/configuration/output.html).",
+  'output:',
+  '  - execution_out',
+  '  - failure',
+];
+
+/** lefthook.yml text with the quiet output added when it holds no setting at all yet. */
+export function addQuietOutput(text: string, file = 'lefthook.yml'): string {
+  const { value } = parse(text, file);
+  if (text === '' || !text.endsWith('\n') || Object.keys(value).length > 0) return text;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return `${text}${eol}${QUIET_OUTPUT.join(eol)}${eol}`;
+}
+
+/** lefthook.yml text without what {@link addQuietOutput} added. */
+export function removeQuietOutput(text: string): string {
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const block = `${eol}${QUIET_OUTPUT.join(eol)}${eol}`;
+  const at = text.lastIndexOf(block);
+  if (at <= 0 || text[at - 1] !== '\n') return text;
+  return text.slice(0, at) + text.slice(at + block.length);
+}

@@ -19,7 +19,14 @@ import {
   V1_CHECKOUT_COMMAND,
   V1_CONSOLIDATE_COMMAND,
 } from './launcher.js';
-import { jobRun, type LefthookJob, removeJob, setJob } from './lefthook-config.js';
+import {
+  addQuietOutput,
+  jobRun,
+  type LefthookJob,
+  removeJob,
+  removeQuietOutput,
+  setJob,
+} from './lefthook-config.js';
 import { ensureLines, removeLines } from './line-file.js';
 import { planUncommittedUndo } from './migrate-v1.js';
 import { JOB_NAME, type Plan } from './plan.js';
@@ -133,6 +140,7 @@ export function planLefthookInstall(plan: Plan): void {
     // A lefthook.yml v1 created and nobody changed becomes the one v2 creates.
     let next =
       text === undefined || text === V1_TEMPLATE ? renderLefthookTemplate(plan.mode) : text;
+    if (next === text) next = addQuietOutput(next, name);
     for (const job of jobs) next = setJob(next, job, name);
     // v1 kept logs/active alive with a post-checkout job; the folders look after themselves now.
     if (jobRun(next, 'post-checkout', JOB_NAME, name) === V1_CHECKOUT_COMMAND) {
@@ -249,6 +257,7 @@ function withoutOurJobs(text: string, file: string): string {
     next = removeJob(next, { hook, name: JOB_NAME, run: '' }, file);
     next = removeJob(next, chainJob(hook), file);
   }
+  next = removeQuietOutput(next);
   return next === LOCAL_HEADER ? '' : next;
 }
 

@@ -338,8 +338,11 @@ pre-push:
     expect(config.startsWith(sample)).toBe(true);
     expect(jobNames(config, 'pre-commit')).toEqual(['audit-hooks']);
     expect(jobNames(config, 'post-commit')).toEqual(['audit-hooks']);
+    // Quiet like the template: no lefthook banner and summary on every commit.
+    expect(parse(config).output).toEqual(['execution_out', 'failure']);
     logEntry(r.root, 'sample', { event: 'after-sample' });
-    commitChange(r.root, 'c');
+    const printed = commitChange(r.root, 'c');
+    expect(printed).not.toMatch(/lefthook|summary/);
     expect(committedEvents(r.root)).toEqual(['after-sample']);
 
     gitIn(r.root, ['reset', '-q', '--hard', 'HEAD~1']);
