@@ -160,7 +160,10 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
 
   cli
     .command('tail', 'Show the latest entries of the history and the live shards, oldest first')
-    .option('-n, --lines <count>', 'How many entries (default 10; 0 = all; -n5 and -5 work too)')
+    .option(
+      '-n, --lines <count>',
+      'How many entries (default 10; 0 = all, or with --follow none; -n5 and -5 work too)',
+    )
     .option('-f, --follow', 'Keep running and print new entries as they are written')
     .option('--json', 'Print the entries as JSON lines (for jq)')
     .option('--session <id>', 'Only this session’s entries')

@@ -133,17 +133,32 @@ class Follower {
     });
   }
 
-  /** The first screen: the last N entries; everything older counts as seen. */
+  /**
+   * The first screen: the last N entries; everything older counts as seen. `-n 0` shows
+   * none, as `tail -f -n 0` does: only what comes after.
+   */
   private start(): void {
     const startedAt = Date.now();
     const live = this.readLive();
     this.notePartitions(true);
     const n = this.options.n ?? 10;
+    if (n === 0) {
+      for (const record of historyBackward(this.root, {
+        notBefore: this.baseline,
+        warn: this.warn,
+      })) {
+        if (record.instant < this.baseline) break;
+        this.seen.add(record.entry.id);
+      }
+      for (const record of live) this.seen.add(record.entry.id);
+      this.baseline = startedAt - MARGIN_MS;
+      return;
+    }
     const since = this.filter.since;
     const history: EntryLine[] = [];
     const notBefore = since === undefined ? undefined : Math.min(since, this.baseline);
     for (const record of historyBackward(this.root, { notBefore, warn: this.warn })) {
-      const enough = n > 0 && history.length >= n;
+      const enough = history.length >= n;
       if (enough && record.instant < this.baseline) break;
       this.seen.add(record.entry.id);
       if (!enough && this.filter.accepts(record)) history.push(record);

@@ -204,6 +204,28 @@ describe('tail --follow', () => {
     expect(await follower.exit).toEqual({ code: 0, signal: null });
   });
 
+  it('-n 0 prints only what comes after, as tail -f -n 0 does', async () => {
+    repo = makeRepo();
+    const old = await writeEntries(repo.root, 'old', 3, 'o');
+    consolidate();
+    old.push(...(await writeEntries(repo.root, 'old-live', 2, 'l')));
+    const follower = startFollower(repo.root, ['-n', '0']);
+    // Nothing is printed at the start, so write until the follower shows that it runs
+    // (what it wrote before the follower started counts as old, and may not be printed).
+    const probes: string[] = [];
+    while (follower.ids().length === 0) {
+      probes.push(...(await writeEntries(repo.root, 'new', 1, `n${probes.length}`)));
+      await sleep(50);
+    }
+    const last = await writeEntries(repo.root, 'new', 2, 'last');
+    await follower.waitFor(last);
+    follower.child.kill('SIGINT');
+    await follower.exit;
+    expect(follower.ids().filter((id) => !probes.includes(id) && !last.includes(id))).toEqual([]);
+    expect(follower.ids().slice(-2)).toEqual(last);
+    expect(old.some((id) => follower.ids().includes(id))).toBe(false);
+  });
+
   it('starts in a repository with no logs at all and picks up the first shard', async () => {
     repo = makeRepo();
     const follower = startFollower(repo.root, []);
