@@ -69,6 +69,10 @@ export const consolidated = (
   return `${PREFIX} ${entries.toLocaleString('en-US')} ${entries === 1 ? 'entry' : 'entries'} from ${sessions} ${sessions === 1 ? 'session' : 'sessions'}${into}${staged && batches.length > 0 ? ' (staged)' : ''}`;
 };
 
+/** Said after {@link consolidated} when earlier batch files were staged with the new ones. */
+export const alsoRestaged = (files: number) =>
+  `, with ${files} ${files === 1 ? 'batch file' : 'batch files'} of an earlier consolidation`;
+
 /** The trail of an earlier, aborted commit, staged into this one. */
 export const restaged = (files: number) =>
   `${PREFIX} staged ${files} ${files === 1 ? 'batch file' : 'batch files'} of an earlier consolidation into this commit`;
@@ -169,7 +173,7 @@ export const unknownMode = (mode: string) =>
   `unknown mode \`${mode}\`: use --mode in-commit (the default: the trail rides in its own commit) or --mode post-commit`;
 
 export const entriesWaiting = (worktree: string, shards: number, sets: number) =>
-  `${worktree}: ${shards} ${shards === 1 ? 'shard' : 'shards'} and ${sets} ${sets === 1 ? 'claim set' : 'claim sets'} are still waiting in logs/active (not committed): run \`audit-hooks consolidate\` and commit logs/history, or keep them`;
+  `${worktree}: ${shards} ${shards === 1 ? 'shard' : 'shards'} and ${sets} ${sets === 1 ? 'claim set' : 'claim sets'} are still waiting in logs/active (not committed): to commit them, run \`audit-hooks consolidate\`, \`git add -f logs/history\` and \`git commit\` there; or keep them`;
 
 export const installFooter = (
   verb: 'install' | 'uninstall',
@@ -392,10 +396,20 @@ export const shardsSummary = (shards: number, entries: number) =>
     ? 'none'
     : `${count(shards, 'shard', 'shards')}, ${count(entries, 'entry', 'entries')}`;
 
-export const claimsSummary = (sets: number, entries: number, batches: number) =>
-  sets === 0
-    ? 'none'
-    : `${count(sets, 'claim set', 'claim sets')}: ${count(entries, 'entry', 'entries')} in ${count(batches, 'batch file', 'batch files')}, waiting for a commit to hold them`;
+export const claimsSummary = (sets: number, entries: number, batches: number, undecided = 0) => {
+  if (sets === 0) return 'none';
+  const decided = sets - undecided;
+  const parts: string[] = [];
+  if (decided > 0)
+    parts.push(
+      `${count(decided, 'claim set', 'claim sets')}: ${count(entries, 'entry', 'entries')} in ${count(batches, 'batch file', 'batch files')}, waiting for a commit to hold them`,
+    );
+  if (undecided > 0)
+    parts.push(
+      `${count(undecided, 'claim set', 'claim sets')} not yet batched (a consolidation is running, or was stopped: the next one finishes it)`,
+    );
+  return parts.join('; ');
+};
 
 export const shardDetail = (file: string, entries: number, width: number) =>
   `${file.padEnd(width)}  ${count(entries, 'entry', 'entries')}`;

@@ -90,6 +90,7 @@ function describe(worktree: WorktreeStatus, now: number): string[] {
         worktree.claims.sets,
         worktree.claims.entries,
         worktree.claims.batches.length,
+        worktree.claims.undecided,
       ),
     ),
   );

@@ -106,8 +106,10 @@ export function report(
 ): void {
   for (const warning of result.warnings) out.stderr.write(`${messages.warning(warning)}\n`);
   if (result.entries > 0 || result.batches.length > 0 || result.shards > 0) {
+    const made = new Set(result.batches);
+    const earlier = result.staged.filter((file) => !made.has(file)).length;
     out.stdout.write(
-      `${messages.consolidated(result.entries, result.sessions.length, result.batches, result.staged.length > 0, result.duplicates)}\n`,
+      `${messages.consolidated(result.entries, result.sessions.length, result.batches, result.staged.length > 0, result.duplicates)}${earlier > 0 ? messages.alsoRestaged(earlier) : ''}\n`,
     );
   } else if (result.staged.length > 0) {
     out.stdout.write(`${messages.restaged(result.staged.length)}\n`);

@@ -3,12 +3,12 @@
 import { closeSync, type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { readTextIfExists } from '../files.js';
+import { listNames, readTextIfExists } from '../files.js';
 import { git, gitMaybe, listWorktrees } from '../git/git.js';
 import { listClaimSets } from '../history/claim-sets.js';
 import type { Mode } from '../history/consolidate.js';
 import { historyFiles } from '../history/history-files.js';
-import { ACTIVE, QUARANTINE } from '../history/paths.js';
+import { ACTIVE, LEDGER, QUARANTINE } from '../history/paths.js';
 import { type HookFailures, hookFailures } from '../hooks/hook-failures.js';
 import { agentStatus } from '../install/agents.js';
 import { hasAlias } from '../install/alias.js';
@@ -63,7 +63,8 @@ export interface WorktreeStatus {
   };
   shards: ShardStatus[];
   /** Claim sets whose batch files wait for a commit to hold them. */
-  claims: { sets: number; entries: number; batches: string[] };
+  /** Claim sets; `undecided`: those whose run has not written its batch files yet. */
+  claims: { sets: number; entries: number; batches: string[]; undecided: number };
   quarantine: { files: number; lines: number };
   history: {
     /** Batch files (and v1 partitions). */
@@ -115,7 +116,7 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
         ...base,
         hooks: { installed: false, setups: [] },
         shards: [],
-        claims: { sets: 0, entries: 0, batches: [] },
+        claims: { sets: 0, entries: 0, batches: [], undecided: 0 },
         quarantine: { files: 0, lines: 0 },
         history: { files: 0, entries: 0, bytes: 0 },
       });
@@ -285,19 +286,30 @@ function claimsOf(worktree: string): { summary: WorktreeStatus['claims']; lastMa
   try {
     sets = listClaimSets(worktree);
   } catch {
-    return { summary: { sets: 0, entries: 0, batches: [] } };
+    return { summary: { sets: 0, entries: 0, batches: [], undecided: 0 } };
   }
   let entries = 0;
   const batches: string[] = [];
   let lastMade: number | undefined;
+  let undecided = 0;
   for (const set of sets) {
-    if (set.manifest === undefined) continue;
+    if (set.manifest === undefined) {
+      undecided++;
+      continue;
+    }
     entries += set.manifest.entries;
     batches.push(...set.manifest.batches.map((batch) => batch.path));
     lastMade = Math.max(lastMade ?? 0, set.manifest.made);
   }
+  // A released set leaves its ids in the ledger, written when it was made.
+  const ledger = join(worktree, LEDGER);
+  for (const name of listNames(ledger)) {
+    if (!name.endsWith('.ids')) continue;
+    const made = mtimeOf(join(ledger, name));
+    if (made !== undefined) lastMade = Math.max(lastMade ?? 0, made);
+  }
   return {
-    summary: { sets: sets.length, entries, batches },
+    summary: { sets: sets.length, entries, batches, undecided },
     ...(lastMade === undefined ? {} : { lastMade }),
   };
 }
@@ -331,7 +343,10 @@ function history(
   let entries = 0;
   let bytes = 0;
   let counted = 0;
+  // When consolidation last ran, as its own records say; a history that came by merge
+  // or from v1 has only its files' times.
   let newest = lastMade;
+  const guess = newest === undefined;
   for (const file of files) {
     const count = countFile(file.path, file.file, warn);
     if (count === undefined) continue;
@@ -340,7 +355,7 @@ function history(
     bytes += count.bytes;
     // A batch's name carries its last entry's time; a v1 partition only its mtime.
     const when = file.kind === 'batch' ? file.last : mtimeOf(file.path);
-    if (when !== undefined) newest = Math.max(newest ?? 0, when);
+    if (guess && when !== undefined) newest = Math.max(newest ?? 0, when);
   }
   return {
     files: counted,

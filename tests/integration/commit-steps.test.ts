@@ -176,6 +176,27 @@ describe('in-commit mode: the trail rides in its own commit', () => {
     expect(readdirSync(join(repo.root, 'logs', 'active', '.claimed'))).toEqual([]);
   });
 
+  it('says what it staged: the new batch, and the batch files an aborted commit left', () => {
+    const repo = installed();
+    logEntry(repo.root, 'agent', { event: 'first' });
+    change(repo.root, 'a.txt', 'a\n');
+    expect(() => gitIn(repo.root, ['commit', '-q', '-m', ''])).toThrow(/empty commit message/);
+    logEntry(repo.root, 'agent', { event: 'second' });
+
+    const both = commit(repo.root, 'both');
+
+    expect(both).toMatch(
+      /^audit-hooks: 1 entry from 1 session → logs\/history\/\S+ \(staged\), with 1 batch file of an earlier consolidation$/m,
+    );
+    expect(touched(repo.root).filter((p) => p.startsWith('logs/'))).toHaveLength(2);
+    logEntry(repo.root, 'agent', { event: 'third' });
+    change(repo.root, 'b.txt', 'b\n');
+    expect(() => gitIn(repo.root, ['commit', '-q', '-m', ''])).toThrow(/empty commit message/);
+    expect(commit(repo.root, 'only the earlier one')).toMatch(
+      /^audit-hooks: staged 1 batch file of an earlier consolidation into this commit$/m,
+    );
+  });
+
   it('nothing to commit: nothing is claimed or staged, and the entries wait', () => {
     const repo = installed();
     logEntry(repo.root, 'agent', { event: 'waiting' });

@@ -2,7 +2,7 @@
 // worktree, the mode and the hooks install left (and whether git would run them), live
 // shards, claims waiting for a commit, quarantined lines, batch files and v1 partitions,
 // the ignore rule that covers the trail; every hint a command that works in that worktree.
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type StatusResult, status, type WorktreeStatus } from '../../src/read/status.js';
@@ -13,6 +13,7 @@ import {
   commitChange,
   gitIn,
   huskyBin,
+  installedRepo,
   linkBin,
   logEntry,
   makeWorktreeRepo,
@@ -109,6 +110,33 @@ describe('status: the logs of a worktree', () => {
     expect(text).toMatch(/^ {2}history +4 entries in 3 files? \(2026-11-24 … \d{4}-\d\d-\d\d\)/m);
     expect(text).toMatch(/^ {2}last consolidation +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/m);
     expect(batchFiles(root)).toHaveLength(2);
+  });
+
+  it('last consolidation is when it ran, not when its entries were written; a set not yet batched says so', () => {
+    const { root } = installedRepo({ linked: 0 });
+    const active = join(root, 'logs', 'active');
+    mkdirSync(active, { recursive: true });
+    writeFileSync(
+      join(active, '20261101T100000_early.jsonl'),
+      `${JSON.stringify({ id: 'early-1', timestamp: '2026-11-01T10:00:00.000Z', session_id: 'early', seq: 1 })}\n`,
+    );
+    const before = Date.now();
+    commitChange(root, 'with the early trail');
+    const [worktree] = statusJson(root);
+    expect(worktree?.claims.sets).toBe(0);
+    expect(Date.parse(worktree?.history.lastChange ?? '')).toBeGreaterThanOrEqual(before - 1000);
+
+    // A claim set whose run never decided its batch (a consolidation killed mid-way).
+    const set = join(active, '.claimed', '20261127T100000000Z-0123456789');
+    mkdirSync(set, { recursive: true });
+    writeFileSync(
+      join(set, '20261127T100000_late.jsonl'),
+      `${JSON.stringify({ id: 'late-1', timestamp: '2026-11-27T10:00:00.000Z', session_id: 'late', seq: 1 })}\n`,
+    );
+    expect(statusJson(root)[0]?.claims).toEqual({ sets: 1, entries: 0, batches: [], undecided: 1 });
+    expect(statusText(root)).toMatch(
+      /^ {2}waiting +1 claim set not yet batched \(a consolidation is running, or was stopped: the next one finishes it\)$/m,
+    );
   });
 
   it('says so outside a git repository', () => {
