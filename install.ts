@@ -106,7 +106,9 @@ function detectManager(
     return { manager: 'lefthook', reason: 'lefthook is installed' };
   return {
     manager: 'git',
-    reason: 'no hook manager found; for lefthook: npm i -D lefthook, then install again',
+    reason: existsSync(join(repo.root, 'package.json'))
+      ? 'no hook manager found; for lefthook: npm i -D lefthook, then install again'
+      : 'no hook manager found (plain git hooks need nothing else)',
   };
 }
 
