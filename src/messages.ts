@@ -520,6 +520,9 @@ export const hookTimedOut = (seconds: number) =>
 export const budgetDefaults = (problem: string) =>
   `${PREFIX} warning: ${problem}; logged with the default size budget`;
 
+export const configNotJson = (file: string, problem: string) =>
+  `invalid ${file}: it is not valid JSON (${problem}); fix the file`;
+
 export const budgetConfigInvalid = (file: string, problem: string) =>
   `invalid ${file}: ${problem}; fix the "budget" section (see the README, Size budget)`;
 

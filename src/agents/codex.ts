@@ -54,7 +54,7 @@ export const codex: AgentSpec = {
   ],
   envFileVariables: ['CODEX_ENV_FILE', 'CLAUDE_ENV_FILE'],
   userSteps: [
-    'Codex runs project hooks only in a trusted project, and only hooks you have reviewed: trust this folder when Codex asks (or add [projects."<this folder>"] trust_level = "trusted" to ~/.codex/config.toml), then open /hooks in Codex and trust the audit-hooks entries (again after any change to them).',
+    'Codex runs project hooks only in a trusted project, and only hooks you have reviewed: trust this folder when Codex asks (or add [projects.{root}] trust_level = "trusted" to ~/.codex/config.toml), then open /hooks in Codex and trust the audit-hooks entries (again after any change to them).',
     'Codex before 0.124 needs hooks switched on: [features] hooks = true (older: codex_hooks = true) in ~/.codex/config.toml.',
   ],
 };

@@ -94,6 +94,6 @@ export interface AgentSpec {
    * skipped when that tool's own integration is installed, else recorded as that tool.
    */
   alsoRunBy?: { agent: string; env?: string; payloadKey?: string };
-  /** What the user must do by hand for the hooks to run; `install` prints it. */
+  /** What the user must do by hand for the hooks to run; `install` prints it (`{root}`: the worktree). */
   userSteps: string[];
 }

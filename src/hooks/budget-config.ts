@@ -3,7 +3,7 @@
 // call, so it is its own small loader: the redaction one compiles rules `log` never uses.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { budgetConfigInvalid } from '../messages.js';
+import { budgetConfigInvalid, configNotJson } from '../messages.js';
 import { type Budget, DEFAULT_BUDGET } from './budget.js';
 
 /** A configuration that cannot be used; the message names the file and what to fix. */
@@ -64,7 +64,7 @@ function readJson(root: string, name: string): { value: unknown } | undefined {
   } catch (error) {
     // package.json that does not parse is npm's problem, not a budget to apply.
     if (name === 'package.json') return undefined;
-    return invalid(name, (error as Error).message);
+    throw new BudgetConfigError(configNotJson(name, (error as Error).message));
   }
 }
 

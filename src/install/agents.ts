@@ -7,6 +7,7 @@ import { AGENTS, agentNamed } from '../agents/index.js';
 import type { AgentEvent, AgentSpec } from '../agents/types.js';
 import { AuditHooksError, UsageError } from '../errors.js';
 import { readTextIfExists } from '../files.js';
+import { gitMaybe } from '../git/git.js';
 import * as messages from '../messages.js';
 import { type JsonMember, type JsonNode, JsonTextError, parseJsonText } from '../writer/index.js';
 import type { Action } from './actions.js';
@@ -88,7 +89,11 @@ export function planAgentUninstall(
     const path = join(root, spec.configFile);
     const text = readTextIfExists(path);
     if (text === undefined || !text.includes(agentMarker(spec.name))) continue;
-    const next = removeFromConfig(spec, path, text);
+    // A file HEAD holds without our hooks was the user's before install (`{"hooks": {}}`
+    // merged looks exactly like the file install creates): it is kept.
+    const committed = gitMaybe(root, ['show', `HEAD:./${spec.configFile}`]);
+    const keepFile = committed !== undefined && !committed.includes(agentMarker(spec.name));
+    const next = removeFromConfig(spec, path, text, keepFile);
     if (next === undefined) {
       actions.push({
         kind: 'delete',
@@ -128,7 +133,10 @@ export function agentStatus(
 /** What the user must do by hand for the hooks of `agents` to run (install prints it). */
 export function agentUserSteps(root: string, agents: readonly string[]): string[] {
   return resolveAgents(root, agents).flatMap((spec) =>
-    spec.userSteps.map((step) => `${spec.title}: ${step}`),
+    // `{root}`: the worktree, as a TOML (and JSON) string.
+    spec.userSteps.map(
+      (step) => `${spec.title}: ${step.replaceAll('{root}', JSON.stringify(root))}`,
+    ),
   );
 }
 
@@ -223,9 +231,14 @@ function mergeConfig(spec: AgentSpec, path: string, text: string): string {
   return applyEdits(text, edits);
 }
 
-/** The text without audit-hooks' hooks; `undefined` when nothing of the user's is left. */
-function removeFromConfig(spec: AgentSpec, path: string, text: string): string | undefined {
-  if (text === freshConfig(spec)) return undefined;
+/** The text without audit-hooks' hooks; `undefined` when nothing is left that must stay. */
+function removeFromConfig(
+  spec: AgentSpec,
+  path: string,
+  text: string,
+  keepFile: boolean,
+): string | undefined {
+  if (text === freshConfig(spec) && !keepFile) return undefined;
   const root = parse(spec, path, text);
   const marker = agentMarker(spec.name);
   const hooks = member(root, 'hooks');
@@ -263,7 +276,12 @@ function removeFromConfig(spec: AgentSpec, path: string, text: string): string |
     const onlyVersion = root.members.every(
       (m) => m === hooks || (m.key === 'version' && spec.shape !== 'matcher-groups'),
     );
-    if (root.members.length === rootRemoved.size || onlyVersion) return undefined;
+    if (root.members.length === rootRemoved.size || onlyVersion) {
+      // Nothing else in the file. It goes, unless it was the user's before install came:
+      // then it stays, with the hooks object it had, empty.
+      if (!keepFile) return undefined;
+      return applyEdits(text, [{ start: hooks.value.start, end: hooks.value.end, text: '{}' }]);
+    }
     return applyEdits(text, removeElements(text, spans(root), rootRemoved));
   }
   edits.push(...removeElements(text, spans(hooks.value), emptied));

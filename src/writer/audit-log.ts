@@ -543,7 +543,7 @@ export function ensureActiveDir(root: string): void {
     writeFileSync(temp, ACTIVE_GITIGNORE);
     renameSync(temp, ignore);
   } else if (kind === 'link') {
-    throw linkError(join(ACTIVE_DIR, '.gitignore'));
+    throw linkError(join(ACTIVE_DIR, '.gitignore'), 'delete the link: audit-hooks writes the file');
   }
 }
 
@@ -570,17 +570,18 @@ function mkdirIfMissing(path: string): void {
 
 function requireFolder(path: string, name: string): void {
   const kind = kindOf(path);
-  if (kind === 'link') throw linkError(name);
+  if (kind === 'link') throw linkError(name, 'replace it with a real folder');
   if (kind !== 'folder') {
-    throw Object.assign(new Error(`${name} is not a folder`), { code: 'ENOTDIR' });
+    throw Object.assign(
+      new Error(`${name} is not a folder; move it away, and audit-hooks makes the folder`),
+      { code: 'ENOTDIR' },
+    );
   }
 }
 
-function linkError(name: string): Error {
+function linkError(name: string, fix: string): Error {
   return Object.assign(
-    new Error(
-      `${name} is a symbolic link; audit-hooks never follows links under logs/ (replace it with a real folder)`,
-    ),
+    new Error(`${name} is a symbolic link; audit-hooks never follows links under logs/ (${fix})`),
     { code: 'ELOOP' },
   );
 }

@@ -386,6 +386,7 @@ describe('audit-hooks install --agent (until install() plans agents itself)', ()
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/\.codex\/hooks\.json: create \(Codex hooks\)/);
     expect(first.stdout).toMatch(/to do by hand[\s\S]*Codex: .*trust/);
+    expect(first.stdout).toContain(`[projects.${JSON.stringify(repo.root)}] trust_level`);
     expect(first.stdout).toMatch(/commit (.* )?\.claude\/settings\.json/);
     const [main, linked] = repo.worktrees as [string, string];
     expect(readFileSync(join(main, '.codex', 'hooks.json'), 'utf8')).toContain(
@@ -428,5 +429,23 @@ describe('audit-hooks install --agent (until install() plans agents itself)', ()
     const some = repo.install(['install', '--agent', 'all']);
     expect(some.stdout).toContain('--agent all: the agents whose folder is here: gemini (.gemini)');
     expect(existsSync(join(repo.root, '.gemini', 'settings.json'))).toBe(true);
+  });
+
+  it('uninstall keeps a committed file that held an empty hooks object, byte for byte', () => {
+    const repo = makeWorktreeRepo({ linked: 0 });
+    linkBin(repo.root);
+    const user = '{\n  "hooks": {}\n}\n';
+    mkdirSync(join(repo.root, '.gemini'));
+    writeFileSync(join(repo.root, '.gemini', 'settings.json'), user);
+    repo.git('add', '.gemini');
+    repo.git('commit', '-q', '-m', 'gemini settings');
+
+    expect(repo.install(['install', '--agent', 'gemini']).status).toBe(0);
+    expect(readFileSync(join(repo.root, '.gemini', 'settings.json'), 'utf8')).toContain(
+      agentMarker('gemini'),
+    );
+    expect(repo.install(['uninstall']).status).toBe(0);
+
+    expect(readFileSync(join(repo.root, '.gemini', 'settings.json'), 'utf8')).toBe(user);
   });
 });

@@ -98,7 +98,7 @@ describe('never blocking', () => {
     const result = hook(root, payload());
     expectNeverBlocked(result);
     expect(result.stderr).toMatch(
-      /warning: invalid \.audit-hooks\.json: .*logged with the default size budget/,
+      /warning: invalid \.audit-hooks\.json: it is not valid JSON \(.*\); fix the file; logged with the default size budget/,
     );
     expect(shardFiles(root)).toHaveLength(1);
     expect(hookFailures(root).count).toBe(1);
