@@ -118,13 +118,16 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
   cli
     .command(
       'verify [range]',
-      'Check logs/history: parses, in order, each id once, right day, no temp files',
+      'Check logs/history: batch files unchanged, parses, in order, each id once, right day, no secrets (range: with --history, e.g. main..HEAD)',
     )
     .option(
       '--fix',
-      'Repair order, duplicates and misplaced entries; quarantine what cannot be parsed',
+      'Redact secrets; repair v1 partitions (order, copies, placement, quarantine); batch files are never rewritten',
     )
-    .option('--history', 'Check the commits instead: no committed entry removed or altered')
+    .option(
+      '--history',
+      'Check the commits instead (all of HEAD, or the range): no committed entry removed or altered',
+    )
     .option('--json', 'Print the result as JSON')
     .action(
       action(async (range: string | undefined, options: Record<string, unknown>) => {
