@@ -23,6 +23,7 @@ function version(): string {
 
 /** Runs the CLI with `argv` (as in `process.argv`) and resolves to the exit code. */
 export async function run(argv: string[], context: CliContext): Promise<number> {
+  messages.setHintFolder(context.cwd);
   const cli = cac('audit-hooks');
   let pending: Promise<number | undefined> | undefined;
   const action =
@@ -133,10 +134,10 @@ export async function run(argv: string[], context: CliContext): Promise<number> 
       action(async (range: string | undefined, options: Record<string, unknown>) => {
         const { verifyCommand } = await import('./commands/verify.js');
         if (range !== undefined && options.history !== true) {
-          throw new UsageError(messages.rangeNeedsHistory);
+          throw new UsageError(messages.rangeNeedsHistory());
         }
         if (options.fix === true && options.history === true) {
-          throw new UsageError(messages.fixWithHistory);
+          throw new UsageError(messages.fixWithHistory());
         }
         return verifyCommand({
           ...context,

@@ -1,7 +1,36 @@
 // Every line audit-hooks prints for people lives here: one prefix, and each message
 // says what to do next.
 
+import { gitMaybe } from './git/git.js';
+
 export const PREFIX = 'audit-hooks:';
+
+let hintCwd: string | undefined;
+let runner: string | undefined;
+
+/** Where hints are printed for: the CLI sets its working folder (default: the process's). */
+export function setHintFolder(cwd: string): void {
+  hintCwd = cwd;
+  runner = undefined;
+}
+
+/**
+ * An audit-hooks command as a hint spells it: `git audit-hooks …` where install set the
+ * alias (it works in every folder of every worktree, with or without node_modules), else
+ * `audit-hooks …`. Asked of git once, and only when a hint is printed.
+ */
+export function cmd(args: string): string {
+  if (runner === undefined) {
+    let alias: string | undefined;
+    try {
+      alias = gitMaybe(hintCwd ?? process.cwd(), ['config', '--get', 'alias.audit-hooks']);
+    } catch {
+      alias = undefined;
+    }
+    runner = alias?.includes('node_modules/.bin/audit-hooks') ? 'git audit-hooks' : 'audit-hooks';
+  }
+  return `${runner} ${args}`;
+}
 
 export const USAGE = 'Usage: audit-hooks <command> [options] (see audit-hooks --help)';
 
@@ -44,13 +73,13 @@ export const conflictingHistoryId =
   'the history already holds an entry with this id and other content';
 
 export const corruptPartition = (file: string, line: number, problem: string) =>
-  `${file}:${line} is not a valid entry (${problem}); nothing was consolidated: run \`audit-hooks verify --fix\`, then consolidate again`;
+  `${file}:${line} is not a valid entry (${problem}); nothing was consolidated: run \`${cmd('verify --fix')}\`, then consolidate again`;
 
 export const partitionNotFile = (file: string) =>
   `${file} is not a regular file; move it out of logs/history and run again`;
 
 export const mergeSideInvalid = (file: string, line: number, problem: string) =>
-  `cannot merge ${file}: line ${line} is not a valid entry (${problem}); resolve the conflict by hand, then run \`audit-hooks verify --fix\``;
+  `cannot merge ${file}: line ${line} is not a valid entry (${problem}); resolve the conflict by hand, then run \`${cmd('verify --fix')}\``;
 
 /** One line per consolidation: how many entries from how many sessions, into which files. */
 export const consolidated = (
@@ -114,7 +143,7 @@ export const shardLeftInClaim = (code: string) =>
   `a claimed shard could not be read (${code}), nor moved back to logs/active or to logs/quarantine; its claim set in logs/active/.claimed waits, untouched: fix its permissions`;
 
 export const batchNameTaken = (path: string) =>
-  `${path} already exists with other content (was it edited?); the batch stays in logs/active/.claimed: run \`audit-hooks verify\``;
+  `${path} already exists with other content (was it edited?); the batch stays in logs/active/.claimed: run \`${cmd('verify')}\``;
 
 export const configUnparseable = (file: string, where: string, problem: string) =>
   `cannot parse ${file}${where === '' ? '' : `:${where}`} (${problem}); fix it and run install again (nothing was changed)`;
@@ -173,7 +202,7 @@ export const unknownMode = (mode: string) =>
   `unknown mode \`${mode}\`: use --mode in-commit (the default: the trail rides in its own commit) or --mode post-commit`;
 
 export const entriesWaiting = (worktree: string, shards: number, sets: number) =>
-  `${worktree}: ${shards} ${shards === 1 ? 'shard' : 'shards'} and ${sets} ${sets === 1 ? 'claim set' : 'claim sets'} are still waiting in logs/active (not committed): to commit them, run \`audit-hooks consolidate\`, \`git add -f logs/history\` and \`git commit\` there; or keep them`;
+  `${worktree}: ${shards} ${shards === 1 ? 'shard' : 'shards'} and ${sets} ${sets === 1 ? 'claim set' : 'claim sets'} are still waiting in logs/active (not committed): to commit them, run \`${cmd('consolidate')}\`, \`git add -f logs/history\` and \`git commit\` there; or keep them`;
 
 export const installFooter = (
   verb: 'install' | 'uninstall',
@@ -215,7 +244,7 @@ export const idWithOtherContent = (id: string, at: string) =>
   `id ${id} is also at ${at} with other content`;
 
 export const batchAdvice = (files: readonly string[]) =>
-  `batch files never change once written, so --fix does not rewrite ${files.length === 1 ? files[0] : `${files.length} of them`}: \`git checkout -- ${files[0]}\` undoes a change not yet committed; for a committed one, \`audit-hooks verify --history\` names the commit and the \`git checkout <commit>~1 -- ${files[0]}\` that restores it`;
+  `batch files never change once written, so --fix does not rewrite ${files.length === 1 ? files[0] : `${files.length} of them`}: \`git checkout -- ${files[0]}\` undoes a change not yet committed; for a committed one, \`${cmd('verify --history')}\` names the commit and the \`git checkout <commit>~1 -- ${files[0]}\` that restores it`;
 
 export const batchEditedSinceWritten =
   'edited after it was written: a batch file is named after the sha-256 of its bytes, and these bytes no longer match';
@@ -224,7 +253,7 @@ export const batchRedactedSinceWritten =
   'redacted after it was written (its name no longer matches its bytes; the redaction markers say why)';
 
 export const verifyFound = (count: number, fixable: number) =>
-  `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history${fixable === 0 ? '' : fixable === count ? `; run \`audit-hooks verify --fix\` to repair ${count === 1 ? 'it' : 'them'}` : `; \`audit-hooks verify --fix\` repairs ${fixable} of them`}`;
+  `${PREFIX} ${count} ${count === 1 ? 'problem' : 'problems'} in logs/history${fixable === 0 ? '' : fixable === count ? `; run \`${cmd('verify --fix')}\` to repair ${count === 1 ? 'it' : 'them'}` : `; \`${cmd('verify --fix')}\` repairs ${fixable} of them`}`;
 
 export const verifyFixed = (count: number, files: readonly string[]) =>
   `${PREFIX} fixed ${count} ${count === 1 ? 'problem' : 'problems'}; changed ${files.join(', ')}`;
@@ -270,11 +299,11 @@ export const historyTampered = (commits: number, count: number) =>
 
 export const historyShallow = `${PREFIX} note: this clone is shallow, so only the commits it has were checked (git fetch --unshallow checks all)`;
 
-export const fixWithHistory =
-  '--fix repairs the working history, not commits: run audit-hooks verify --fix and audit-hooks verify --history separately';
+export const fixWithHistory = () =>
+  `--fix repairs the working history, not commits: run ${cmd('verify --fix')} and ${cmd('verify --history')} separately`;
 
-export const rangeNeedsHistory =
-  'a revision range goes with --history: audit-hooks verify --history main~10..main';
+export const rangeNeedsHistory = () =>
+  `a revision range goes with --history: ${cmd('verify --history main~10..main')}`;
 
 // Reading: tail, follow, status.
 
@@ -295,7 +324,7 @@ export const invalidLines = (
   first: { line?: number; problem: string },
   history: boolean,
 ) =>
-  `${file}: skipped ${count} ${count === 1 ? 'line that is not a valid entry' : 'lines that are not valid entries'} (${first.line === undefined ? '' : `line ${first.line}: `}${first.problem}); ${history ? 'run `audit-hooks verify` to find and fix them' : 'the next consolidation moves them to logs/quarantine/'}`;
+  `${file}: skipped ${count} ${count === 1 ? 'line that is not a valid entry' : 'lines that are not valid entries'} (${first.line === undefined ? '' : `line ${first.line}: `}${first.problem}); ${history ? `run \`${cmd('verify')}\` to find and fix them` : 'the next consolidation moves them to logs/quarantine/'}`;
 
 export const badCount = (value: string) =>
   `-n ${JSON.stringify(value)} is not a number of entries: use a whole number, e.g. -n 20 (0 shows all)`;
@@ -458,7 +487,7 @@ export const scanClean = (files: number, entries: number, where: string) =>
   `${PREFIX} no secrets found in ${where} (${files} ${files === 1 ? 'file' : 'files'}, ${entries} ${entries === 1 ? 'entry' : 'entries'})`;
 
 export const scanFound = (count: number, lines: number, where: string) =>
-  `${PREFIX} ${count} ${count === 1 ? 'secret' : 'secrets'} on ${lines} ${lines === 1 ? 'line' : 'lines'} of ${where}: rotate ${count === 1 ? 'it' : 'them'} first (earlier commits keep ${count === 1 ? 'it' : 'them'}), then run \`audit-hooks verify --fix\` to redact the files and commit`;
+  `${PREFIX} ${count} ${count === 1 ? 'secret' : 'secrets'} on ${lines} ${lines === 1 ? 'line' : 'lines'} of ${where}: rotate ${count === 1 ? 'it' : 'them'} first (earlier commits keep ${count === 1 ? 'it' : 'them'}), then run \`${cmd('verify --fix')}\` to redact the files and commit`;
 
 export const commitWithFollow =
   '--commit cannot be combined with --follow: a commit’s entries are already all there';
@@ -512,7 +541,7 @@ export const hookNotLogged = (
   event: string | undefined,
   reason: string,
 ) =>
-  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${reason}); kept for audit-hooks status`;
+  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${reason}); kept for ${cmd('status')}`;
 
 export const hookTimedOut = (seconds: number) =>
   `no hook payload on stdin after ${seconds} s (the tool must pipe it and close stdin)`;

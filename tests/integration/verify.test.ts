@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ALIAS_COMMAND } from '../../src/install/launcher.js';
 import { makeRepo, type TempRepo, tempDir } from '../helpers/git-repo.js';
 import {
   historyEntries,
@@ -64,6 +65,11 @@ describe('audit-hooks verify', () => {
     ]);
     expect(run.stderr).toBe(
       'audit-hooks: 5 problems in logs/history; run `audit-hooks verify --fix` to repair them\n',
+    );
+    // Where install set the alias, every hint spells the command that works in any worktree.
+    repo.git('config', 'alias.audit-hooks', ALIAS_COMMAND);
+    expect(repo.cli(['verify']).stderr).toBe(
+      'audit-hooks: 5 problems in logs/history; run `git audit-hooks verify --fix` to repair them\n',
     );
   });
 
