@@ -13,6 +13,7 @@
 
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditHooksError } from '../errors.js';
 import { listNames } from '../files.js';
 import { indexHasChanges, stage } from '../git/index-ops.js';
@@ -22,12 +23,12 @@ import {
   readHead,
   worktreeGitDir,
 } from '../git/worktree.js';
-import { detectRepoRoot } from '../writer/index.js';
+import { CLAIM_CHECK_MS, detectRepoRoot } from '../writer/index.js';
 import { decideBatch } from './batch.js';
 import { adoptLooseClaims, claimShards, pendingShards, type SkipHandler } from './claim.js';
 import { type ClaimSet, listClaimSets } from './claim-sets.js';
 import type { EntryLine } from './entry-line.js';
-import { loadLedger } from './ledger.js';
+import { addSetTail, type Ledger, loadLedger } from './ledger.js';
 import { acquireLock, type Lock } from './lock.js';
 import { ACTIVE, CLAIMED, LOCK, VERIFIED_MARKER } from './paths.js';
 import { publishSet } from './publish.js';
@@ -161,7 +162,9 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const redact = await loadRedactor(root);
     claimShards(root, onSkip);
     const sets = listClaimSets(root);
+    const seenAt = monotonicNow();
     await decideAll(root, sets, result, {
+      seenAt,
       redact,
       onSkip,
       settleMs: options.settleMs ?? 250,
@@ -199,6 +202,8 @@ async function decideAll(
   sets: ClaimSet[],
   result: ConsolidateResult,
   options: {
+    /** When the sets were listed (monotonic ms): their claims were all complete by then. */
+    seenAt: number;
     redact: (record: EntryLine) => EntryLine;
     onSkip: SkipHandler;
     settleMs: number;
@@ -207,10 +212,17 @@ async function decideAll(
   },
 ): Promise<void> {
   const sessions = new Set<string>();
-  for (const [index, set] of sets.entries()) {
-    if (set.manifest !== undefined) continue;
-    // Older sets' tails count: a copy re-appended after their claim lands in this one.
-    const ledger = loadLedger(root, sets.slice(0, index));
+  // Each set is decided against the ids of the released sets and of the decided sets before
+  // it (a copy re-appended after their claim lands in a later set). Built once, set by set:
+  // reloading it for every set cost the square of the number of sets.
+  let ledger: Ledger | undefined;
+  for (const set of sets) {
+    if (set.manifest !== undefined) {
+      if (ledger !== undefined) addSetTail(ledger, set);
+      continue;
+    }
+    await waitOutClaimChecks(options.seenAt);
+    ledger ??= loadLedger(root, sets.slice(0, sets.indexOf(set)));
     const manifest = await decideBatch(root, set, {
       settleMs: options.settleMs,
       redact: options.redact,
@@ -221,6 +233,7 @@ async function decideAll(
     });
     set.manifest = manifest;
     if (manifest === undefined) continue;
+    addSetTail(ledger, set);
     result.shards += manifest.shards;
     result.entries += manifest.entries;
     result.duplicates += manifest.duplicates;
@@ -230,6 +243,25 @@ async function decideAll(
       result.quarantined.push({ file: file.path, lines: file.lines });
   }
   result.sessions = [...sessions].sort();
+}
+
+// Read once at load: a caller's fake timers do not freeze it.
+const monotonicNow: () => number = performance.now.bind(performance);
+
+/**
+ * A writer checks that its shard was not claimed at most once per CLAIM_CHECK_MS (see
+ * there, src/writer/audit-log.ts): what it wrote in between, unchecked, reached the file
+ * by then. So no claimed shard is read before CLAIM_CHECK_MS have passed since its set was
+ * seen (a set is seen only once its claim is complete). Timers wait at least as long as
+ * asked on the same monotonic clock; the bound on rounds only keeps a clock that a test
+ * froze from waiting forever.
+ */
+async function waitOutClaimChecks(seenAt: number): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    const left = seenAt + CLAIM_CHECK_MS - monotonicNow();
+    if (left <= 0) return;
+    await sleep(Math.ceil(left) + 1);
+  }
 }
 
 // Loaded only when there is something to redact: the idle commit step never pays for it.

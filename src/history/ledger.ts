@@ -34,11 +34,14 @@ export function loadLedger(root: string, decided: readonly ClaimSet[]): Ledger {
   const ledger: Ledger = new Map();
   const dir = join(root, LEDGER);
   for (const name of listNames(dir)) if (name.endsWith('.ids')) readInto(ledger, join(dir, name));
-  for (const set of decided) {
-    if (set.manifest === undefined) continue;
-    readInto(ledger, join(set.dir, `${RUN_PREFIX}${set.manifest.run}`, TAIL_IDS));
-  }
+  for (const set of decided) addSetTail(ledger, set);
   return ledger;
+}
+
+/** Adds the tail ids of a decided set to `ledger` (nothing for a set not decided yet). */
+export function addSetTail(ledger: Ledger, set: ClaimSet): void {
+  if (set.manifest === undefined) return;
+  readInto(ledger, join(set.dir, `${RUN_PREFIX}${set.manifest.run}`, TAIL_IDS));
 }
 
 function readInto(ledger: Ledger, file: string): void {

@@ -172,6 +172,34 @@ function isoNow(): string {
   return lastIso;
 }
 
+/**
+ * How long a writer may go without checking that its shard was not claimed (ms); a
+ * consolidation waits this long after its claim before it reads a claimed shard.
+ *
+ * Why no line is lost. Let the claim (the rename of the shard) complete at instant C. A
+ * writer's line goes unchecked only when the writer found, at its last open or stat, that
+ * the path named its file, and the write returned less than CLAIM_CHECK_MS after the clock
+ * read taken before that open or stat (`checkedAt`). That open or stat came before C (had
+ * it come after, it would have seen the rename), so `checkedAt` < C, and the write was
+ * complete before `checkedAt` + CLAIM_CHECK_MS < C + CLAIM_CHECK_MS. Every consolidation
+ * reads a claimed shard only once CLAIM_CHECK_MS have passed since it saw the claim set
+ * (which exists only after C; see waitOutClaimChecks in src/history/consolidate.ts), so it
+ * reads every unchecked line. Any other line is followed by a stat that finds the rename,
+ * and only that one line is written again: one possible copy per writer and claim, as
+ * with a stat after every write. Both sides measure durations on the monotonic clock,
+ * which ticks alike in every process of the machine (wall-clock jumps do not move it).
+ *
+ * Why copies are still recognised. A copy duplicates the last line a writer wrote to the
+ * claimed file; after it, that file holds only what writers wrote before their window
+ * closed, CLAIM_CHECK_MS after C at most, plus one line each. At ~200,000 lines/s per
+ * writer flat out that is ~400 lines per writer, far below the 4,096 last lines whose ids
+ * consolidation remembers (TAIL_LINES in src/history/ledger.ts).
+ */
+export const CLAIM_CHECK_MS = 2;
+
+// Read once at load: a test that later fakes `performance` does not freeze the writer's clock.
+const monotonicNow: () => number = performance.now.bind(performance);
+
 function shardStamp(date: Date): string {
   return date
     .toISOString()
@@ -188,6 +216,9 @@ export class AuditLog {
   private readonly sharded: boolean;
   private fd: number | undefined;
   private fdIdentity: { dev: number; ino: number } | undefined;
+  // Monotonic time (ms) read just before the last open or stat that found the shard's path
+  // naming our descriptor's file.
+  private checkedAt = Number.NEGATIVE_INFINITY;
   // The last seq this session wrote; read from its newest shard on the first write, so
   // successive `audit-hooks log` calls of one session keep counting (SPEC §3).
   private seq: number | undefined;
@@ -319,16 +350,33 @@ export class AuditLog {
       this.writeLine(line);
       return;
     }
-    // One stat after the write tells whether the path still names the inode we wrote to.
-    // If a consolidation claimed (renamed) the shard meanwhile, it may have read the file
-    // before our line landed: write the same line again to a fresh shard at the same path.
-    // Consolidation drops the possible duplicate by id.
+    // A consolidation claims a shard by renaming it (SPEC §4, §5). A line written after the
+    // consolidation read the file would be lost with the claim, so the writer checks that
+    // its path still names the file it wrote to, and otherwise writes the line again to a
+    // fresh shard at the same path (consolidation drops the possible copy by id). The check
+    // is a `stat`, which costs more than the write itself (and makes the next write slower:
+    // with multigrain timestamps it must give the file a new fine-grained ctime), so it is
+    // made at most once per CLAIM_CHECK_MS; see there why skipping it in between loses
+    // nothing.
     for (let attempt = 0; attempt < 100; attempt++) {
       this.writeLine(line);
-      if (this.pathStillNamesDescriptor()) return;
+      if (this.checkedRecently()) return;
+      const at = monotonicNow();
+      if (this.pathStillNamesDescriptor()) {
+        this.checkedAt = at;
+        return;
+      }
       this.close();
     }
     throw new Error(`Could not append to ${this.shardFile}: the shard keeps being replaced`);
+  }
+
+  // True when the path was last found naming our file less than CLAIM_CHECK_MS ago, by a
+  // clock read after the write returned. A clock that stands still or goes back (a test's
+  // fake timers) never counts as recent: then every write is checked, as without a window.
+  private checkedRecently(): boolean {
+    const elapsed = monotonicNow() - this.checkedAt;
+    return elapsed > 0 && elapsed < CLAIM_CHECK_MS;
   }
 
   private writeLine(line: Buffer): void {
@@ -360,6 +408,9 @@ export class AuditLog {
       const access = this.sharded
         ? constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK
         : constants.O_WRONLY;
+      // Opening resolves the path like the claim check's stat does: a claim after this
+      // instant is one the file we get was not yet part of (see CLAIM_CHECK_MS).
+      const openedAt = monotonicNow();
       const fd = openSync(this.shardFile, access | constants.O_APPEND | constants.O_CREAT, 0o644);
       const stat = fstatSync(fd);
       if (!stat.isFile() && !stat.isCharacterDevice()) {
@@ -371,6 +422,7 @@ export class AuditLog {
       if (this.sharded) this.endsMidLine = stat.size > 0 && endsWithTornLine(fd, stat.size);
       this.fd = fd;
       this.fdIdentity = { dev: stat.dev, ino: stat.ino };
+      this.checkedAt = openedAt;
       return fd;
     } catch (error) {
       throw writeError(this.shardFile, error);

@@ -4,6 +4,7 @@ export {
   AuditLog,
   type AuditLogOptions,
   assertSessionId,
+  CLAIM_CHECK_MS,
   detectRepoRoot,
   type Entry,
   ensureActiveDir,
