@@ -245,8 +245,13 @@ async function decideAll(
   result.sessions = [...sessions].sort();
 }
 
-// Read once at load: a caller's fake timers do not freeze it.
-const monotonicNow: () => number = performance.now.bind(performance);
+// The writer's clock (process.hrtime), taken once at load: a caller's fake timers do not
+// freeze it.
+const hrtime = process.hrtime.bind(process);
+function monotonicNow(): number {
+  const [seconds, nanoseconds] = hrtime();
+  return seconds * 1000 + nanoseconds / 1e6;
+}
 
 /**
  * A writer checks that its shard was not claimed at most once per CLAIM_CHECK_MS (see

@@ -1,7 +1,7 @@
 // The shard writer. It imports only `node:` built-ins so that it stays tiny and can be
 // vendored into any agent tool; keep it that way (a test checks the built file).
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomUUID as cryptoRandomUUID } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -10,14 +10,16 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { compactJson, type JsonNode, JsonTextError, parseJsonText } from './json-text.js';
 
 /** One audit entry as written: the envelope plus the caller's own fields. */
@@ -91,6 +93,78 @@ function callerGitEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.Proc
  * `GIT_DIR`/`GIT_WORK_TREE` set by the caller, as git itself does.
  */
 export function detectRepoRoot(cwd: string = process.cwd()): string {
+  return worktreeRootWithoutGit(cwd) ?? gitRepoRoot(cwd);
+}
+
+// Variables that change how git finds the repository: with any of them set, git decides.
+const DISCOVERY_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_COMMON_DIR',
+  'GIT_CEILING_DIRECTORIES',
+  'GIT_DISCOVERY_ACROSS_FILESYSTEM',
+];
+
+/**
+ * The common case answered from the file system, as git would answer it: the nearest folder
+ * above `cwd` holding a `.git` folder (with a HEAD) or a `.git` file naming one (a linked
+ * worktree, a submodule). Starting a git process costs more than the rest of an
+ * `audit-hooks log` call, which runs on every agent tool call. `undefined` whenever git's
+ * own rules could answer otherwise — a discovery variable, a path inside a `.git` folder,
+ * a `.git` that is a link or not owned by this user (git's safe.directory), a bare or
+ * `core.worktree` configuration, another file system on the way up — and then git decides.
+ */
+function worktreeRootWithoutGit(cwd: string): string | undefined {
+  const env = process.env;
+  if (DISCOVERY_VARIABLES.some((name) => env[name] !== undefined)) return undefined;
+  try {
+    const start = realpathSync.native(resolve(cwd));
+    if (start.split(sep).includes('.git')) return undefined;
+    const uid = process.getuid?.();
+    let device: number | undefined;
+    for (let dir = start; ; dir = dirname(dir)) {
+      const stat = statSync(dir);
+      device ??= stat.dev;
+      if (stat.dev !== device) return undefined;
+      const dotGit = join(dir, '.git');
+      let git: ReturnType<typeof lstatSync> | undefined;
+      try {
+        git = lstatSync(dotGit);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+      }
+      if (git !== undefined) {
+        if (uid === undefined || git.uid !== uid) return undefined;
+        if (git.isDirectory()) return plainGitDir(dotGit) ? dir : undefined;
+        if (!git.isFile()) return undefined;
+        const target = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+        if (target === undefined) return undefined;
+        const gitDir = resolve(dir, target);
+        const stat = statSync(gitDir);
+        return stat.isDirectory() && stat.uid === uid && plainGitDir(gitDir) ? dir : undefined;
+      }
+      if (dirname(dir) === dir) return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+// A git folder whose worktree is where its `.git` is: it has a HEAD, and its config (a
+// linked worktree's folder may have none) neither moves the worktree nor makes the
+// repository bare, nor includes other files that might.
+function plainGitDir(gitDir: string): boolean {
+  if (!lstatSync(join(gitDir, 'HEAD')).isFile()) return false;
+  let config: string;
+  try {
+    config = readFileSync(join(gitDir, 'config'), 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  return !/^\s*(?:worktree\s*=|bare\s*=\s*true|\[\s*include)/im.test(config);
+}
+
+function gitRepoRoot(cwd: string): string {
   try {
     const out = execFileSync('git', ['rev-parse', '--show-toplevel'], {
       cwd,
@@ -154,6 +228,52 @@ export function isIsoTimestamp(value: unknown): value is string {
   return instant >= EARLIEST && instant <= LATEST;
 }
 
+// Random bytes for UUIDs, read from the kernel 4 KiB (256 UUIDs) at a time. `audit-hooks
+// log` makes one UUID per call, and loading node:crypto for it cost ~4 ms of a ~60 ms call;
+// reading /dev/urandom costs three system calls. Where it cannot be read (Windows, a
+// sandbox without /dev), node:crypto makes them.
+const POOL_BYTES = 4096;
+let pool: Buffer | undefined;
+let poolAt = POOL_BYTES;
+let urandom = true;
+
+function randomBytes16(): Buffer | undefined {
+  if (poolAt + 16 > POOL_BYTES) {
+    if (!urandom) return undefined;
+    try {
+      const fd = openSync('/dev/urandom', constants.O_RDONLY);
+      try {
+        pool ??= Buffer.allocUnsafe(POOL_BYTES);
+        let got = 0;
+        while (got < POOL_BYTES) {
+          const read = readSync(fd, pool, got, POOL_BYTES - got, null);
+          if (read <= 0) throw new Error('short read');
+          got += read;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      urandom = false;
+      return undefined;
+    }
+    poolAt = 0;
+  }
+  const bytes = (pool as Buffer).subarray(poolAt, poolAt + 16);
+  poolAt += 16;
+  return bytes;
+}
+
+/** A random UUID (version 4, RFC 9562): 122 random bits from the kernel's generator. */
+export function randomUUID(): string {
+  const bytes = randomBytes16();
+  if (bytes === undefined) return cryptoRandomUUID();
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** A new random session id: 8 lowercase hex characters. */
 export function newSessionId(): string {
   return randomUUID().replaceAll('-', '').slice(0, 8);
@@ -197,8 +317,14 @@ function isoNow(): string {
  */
 export const CLAIM_CHECK_MS = 2;
 
-// Read once at load: a test that later fakes `performance` does not freeze the writer's clock.
-const monotonicNow: () => number = performance.now.bind(performance);
+// The monotonic clock in ms (process.hrtime: the `performance` global would load
+// perf_hooks, ~1 ms of every `audit-hooks log`). Taken once at load: a test that later
+// fakes the clock does not freeze the writer's.
+const hrtime = process.hrtime.bind(process);
+function monotonicNow(): number {
+  const [seconds, nanoseconds] = hrtime();
+  return seconds * 1000 + nanoseconds / 1e6;
+}
 
 function shardStamp(date: Date): string {
   return date
@@ -710,7 +836,14 @@ function tailSeq(file: string): number | undefined {
   }
 }
 
+// The envelope as the writer writes it, first in the line: its `seq` is the top-level one.
+const ENVELOPE_SEQ =
+  /^\{"id":"[^"\\]*","timestamp":"[^"\\]*","session_id":"[A-Za-z0-9_-]*","seq":(\d{1,15})[,}]/;
+
 function seqOfLine(line: string): number | undefined {
+  // Most lines are the writer's own: read their seq without parsing the whole line.
+  const envelope = ENVELOPE_SEQ.exec(line);
+  if (envelope !== null && line.endsWith('}')) return Number(envelope[1]);
   try {
     const seq = (JSON.parse(line) as { seq?: unknown }).seq;
     return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
