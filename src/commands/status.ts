@@ -69,7 +69,9 @@ function describe(worktree: WorktreeStatus, now: number): string[] {
   );
   if (worktree.hookFailures.count > 0) {
     const last = worktree.hookFailures.latest.at(-1);
-    lines.push(detail(messages.hookFailuresSummary(worktree.hookFailures.count, last?.message ?? '')));
+    lines.push(
+      detail(messages.hookFailuresSummary(worktree.hookFailures.count, last?.message ?? '')),
+    );
   }
 
   const shards = worktree.shards;

@@ -14,6 +14,7 @@ export {
   newSessionId,
   SESSION_ID_PATTERN,
   SHARD_NAME_PATTERN,
+  timestampInstant,
 } from './audit-log.js';
 export {
   compactJson,
