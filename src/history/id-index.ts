@@ -105,3 +105,68 @@ function hashOf(id: string): number {
   }
   return hash;
 }
+
+/**
+ * Ids by row number. An id in the writer's form (a lowercase UUID) is kept as its 16 bytes,
+ * not as a 36-character string (~56 bytes on the heap, plus a pointer): ~50 MB less per
+ * million entries. Any other id is kept as given.
+ */
+export class IdColumn {
+  private uuids = new Uint8Array(16 * 1024);
+  private readonly others = new Map<number, string>();
+
+  set(row: number, id: string): void {
+    if (this.uuids.length < 16 * (row + 1)) {
+      let size = this.uuids.length * 2;
+      while (size < 16 * (row + 1)) size *= 2;
+      const bigger = new Uint8Array(size);
+      bigger.set(this.uuids);
+      this.uuids = bigger;
+    }
+    this.others.delete(row);
+    if (!packUuid(id, this.uuids, row * 16)) this.others.set(row, id);
+  }
+
+  get(row: number): string {
+    return this.others.get(row) ?? unpackUuid(this.uuids, row * 16);
+  }
+
+  /** Forgets the rows from `from` up to `to` (exclusive). */
+  truncate(from: number, to: number): void {
+    for (let row = from; row < to; row++) this.others.delete(row);
+  }
+}
+
+const HEX = '0123456789abcdef';
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_VALUE[HEX.charCodeAt(i)] = i;
+// Where the dashes of `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` are.
+const DASHES = [8, 13, 18, 23];
+
+/** Writes a lowercase UUID's 16 bytes at `at`; false (and nothing written) for any other id. */
+function packUuid(id: string, into: Uint8Array, at: number): boolean {
+  if (id.length !== 36) return false;
+  for (const dash of DASHES) if (id.charCodeAt(dash) !== 0x2d) return false;
+  let out = at;
+  for (let i = 0; i < 36; i += 2) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) i++;
+    const high = HEX_VALUE[id.charCodeAt(i)] ?? -1;
+    const low = HEX_VALUE[id.charCodeAt(i + 1)] ?? -1;
+    if (high < 0 || low < 0) {
+      into.fill(0, at, out);
+      return false;
+    }
+    into[out++] = (high << 4) | low;
+  }
+  return true;
+}
+
+function unpackUuid(from: Uint8Array, at: number): string {
+  let text = '';
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) text += '-';
+    const byte = from[at + i] as number;
+    text += HEX[byte >> 4] + (HEX[byte & 15] as string);
+  }
+  return text;
+}
