@@ -2,6 +2,8 @@ import { readSync } from 'node:fs';
 
 /** Bytes read from disk at a time when reading a file backwards. */
 export const CHUNK_BYTES = 64 * 1024;
+const SPARE_BYTES = 16 * 1024;
+const SKIPPING_BYTES = 1024 * 1024;
 
 /**
  * The lines of an open file from the last to the first, without their `\n` (empty lines
@@ -14,12 +16,18 @@ export function* linesBackward(
   chunkBytes: number = CHUNK_BYTES,
   mayContain?: (bytes: Uint8Array) => boolean,
 ): Generator<Buffer, void, undefined> {
-  const buffer = Buffer.allocUnsafe(chunkBytes);
+  // Room after the chunk for the carry: the lines a chunk completes are checked in place,
+  // not copied (that copy was a third of a filtered read of a large history).
+  let buffer = Buffer.allocUnsafe(Math.min(chunkBytes, size) + SPARE_BYTES);
   // The end of a line whose start lies in a chunk not read yet.
   let carry: Buffer = Buffer.alloc(0);
   let position = size;
+  // A filter that skipped a chunk is likely to skip the next: read twice as much at a time,
+  // up to SKIPPING_BYTES (fewer reads and scans through a large history).
+  let step = chunkBytes;
   while (position > 0) {
-    const length = Math.min(chunkBytes, position);
+    const length = Math.min(step, position);
+    if (buffer.length < length + SPARE_BYTES) buffer = Buffer.allocUnsafe(length + SPARE_BYTES);
     position -= length;
     readFully(fd, buffer, length, position);
     let end = length;
@@ -28,9 +36,14 @@ export function* linesBackward(
       // none can hold what the caller wants, skip them without splitting them.
       const first = buffer.indexOf(0x0a);
       if (first !== -1 && first < length) {
-        const whole = Buffer.concat([buffer.subarray(first + 1, length), carry]);
+        let whole: Buffer;
+        if (carry.length <= SPARE_BYTES) {
+          buffer.set(carry, length);
+          whole = buffer.subarray(first + 1, length + carry.length);
+        } else whole = Buffer.concat([buffer.subarray(first + 1, length), carry]);
         if (!mayContain(whole)) {
           carry = Buffer.from(buffer.subarray(0, first));
+          step = Math.min(step * 2, Math.max(chunkBytes, SKIPPING_BYTES));
           continue;
         }
       }
