@@ -5,7 +5,8 @@
 // dist/log.cjs, whose costly built-ins (node:crypto, node:child_process) load only if a
 // call needs them, compiled from V8's code cache, with stdin read straight from its
 // descriptor. Everything else, and any `log` arguments that file does not know, goes to
-// the ES module bin (dist/bin.js).
+// the ES module bin (dist/bin.js). The commit steps that have work to do run the same way
+// from dist/hook.cjs.
 import type { Writable } from 'node:stream';
 import type { CliContext } from './cli.js';
 
@@ -72,17 +73,18 @@ function fdStdin(): CliContext['stdin'] {
 }
 
 type LogModule = typeof import('./hooks/log.js');
+type HookModule = typeof import('./hooks/commit-step.js');
 
 /**
- * dist/log.cjs, compiled with V8's code cache when there is one (~4 ms less per call: no
- * parsing, no compiling of what the call runs). The cache lives in the package's own
+ * dist/<name>.cjs, compiled with V8's code cache when there is one (~4 ms less per `log`
+ * call: no parsing, no compiling of what the call runs). The cache lives in the package's own
  * `.cache/` (written by whoever could write the package, so trusted like its code; never
  * in a shared temp folder). Its name holds what must match for V8 to reuse it — Node's
  * version, the flags — and the bundle's size, mtime and inode, because V8 itself only
  * compares the source's length. Any failure: a plain require.
  */
-function loadLog(): { module: LogModule; saveCache: () => void } {
-  const file = `${here}/log.cjs`;
+function loadBundle<T>(name: string): { module: T; saveCache: () => void } {
+  const file = `${here}/${name}.cjs`;
   let fs: typeof import('node:fs');
   let cacheFile: string;
   let script: import('node:vm').Script;
@@ -94,7 +96,7 @@ function loadLog(): { module: LogModule; saveCache: () => void } {
     const stat = fs.statSync(file);
     const flags = hash(`${process.execArgv.join(' ')}\0${process.env.NODE_OPTIONS ?? ''}`);
     const cacheDir = `${here}/../.cache`;
-    cacheFile = `${cacheDir}/log-${process.version}-${process.arch}-${flags}-${stat.size}-${Math.floor(stat.mtimeMs)}-${stat.ino}.v8`;
+    cacheFile = `${cacheDir}/${name}-${process.version}-${process.arch}-${flags}-${stat.size}-${Math.floor(stat.mtimeMs)}-${stat.ino}.v8`;
     try {
       cached = fs.readFileSync(cacheFile);
     } catch {
@@ -104,7 +106,7 @@ function loadLog(): { module: LogModule; saveCache: () => void } {
       filename: file,
       ...(cached === undefined ? {} : { cachedData: cached }),
     });
-    const module = { exports: {} as LogModule };
+    const module = { exports: {} as T };
     (script.runInThisContext() as (...args: unknown[]) => void).call(
       module.exports,
       module.exports,
@@ -122,9 +124,9 @@ function loadLog(): { module: LogModule; saveCache: () => void } {
         const temp = `${cacheFile}.${process.pid}`;
         fs.writeFileSync(temp, script.createCachedData());
         fs.renameSync(temp, cacheFile);
-        for (const name of fs.readdirSync(cacheDir)) {
-          if (name.startsWith('log-') && `${cacheDir}/${name}` !== cacheFile) {
-            fs.rmSync(`${cacheDir}/${name}`, { force: true });
+        for (const other of fs.readdirSync(cacheDir)) {
+          if (other.startsWith(`${name}-`) && `${cacheDir}/${other}` !== cacheFile) {
+            fs.rmSync(`${cacheDir}/${other}`, { force: true });
           }
         }
       } catch {
@@ -133,7 +135,7 @@ function loadLog(): { module: LogModule; saveCache: () => void } {
     };
     return { module: module.exports, saveCache };
   } catch {
-    return { module: require(file) as LogModule, saveCache: () => {} };
+    return { module: require(file) as T, saveCache: () => {} };
   }
 }
 
@@ -145,7 +147,7 @@ function hash(text: string): string {
 }
 
 if (args[0] === 'log') {
-  const { module: logModule, saveCache } = loadLog();
+  const { module: logModule, saveCache } = loadBundle<LogModule>('log');
   const { runLog } = logModule;
   const io = {
     cwd: process.cwd(),
@@ -165,6 +167,31 @@ if (args[0] === 'log') {
       process.exitCode = 1;
     },
   );
+} else if (args[0] === 'hook') {
+  // A commit step with work to do (the installed command asked the shell first): the
+  // consolidation protocol, bundled like log.cjs (dist/hook.cjs).
+  const { module: hookModule, saveCache } = loadBundle<HookModule>('hook');
+  const parsed = hookModule.parseStepArgs(args.slice(1));
+  if (parsed === undefined) esmBin();
+  else {
+    hookModule
+      .commitStep({
+        cwd: process.cwd(),
+        env: process.env,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        ...parsed,
+      })
+      .then(
+        (code) => {
+          process.exitCode = code;
+          saveCache();
+        },
+        // commitStep never rejects; should it, a hook step still never fails the commit.
+        (error: unknown) =>
+          process.stderr.write(`audit-hooks: warning: ${(error as Error).message}\n`),
+      );
+  }
 } else {
   esmBin();
 }
