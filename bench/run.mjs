@@ -204,6 +204,13 @@ async function tailPart() {
     `history of ${n(plainSmall.size)}: ${ms(plainSmall.ms)}`,
     times(plainLarge.ms / plainSmall.ms),
   );
+  const [statusSmall, statusLarge] = r.status;
+  row(
+    `\`status\`, history of ${n(statusLarge.size)}`,
+    `${ms(statusLarge.ms)}, ${mb(statusLarge.rssMB)}`,
+    `history of ${n(statusSmall.size)}: ${ms(statusSmall.ms)}`,
+    times(statusLarge.ms / statusSmall.ms),
+  );
   notes.push(
     `Tail and verify: committed histories made by commits of ${n(PER_COMMIT)} entries each over ${HISTORY_DAYS} days (git fast-import), plus two small live shards; session X has one entry on the first, a middle and the last day, so \`--session X\` looks through the whole history. Each run is one child process of the CLI; one untimed run, then the median of ${runs}, the sizes interleaved.`,
   );
