@@ -248,7 +248,7 @@ async function verifyPart() {
 }
 
 async function appendPart() {
-  const results = await benchAppend({ entries: 10_000, rounds, log });
+  const results = await benchAppend({ entries: 20_000, rounds: rounds + 6, log });
   for (const shape of [...new Set(results.map((r) => r.shape))]) {
     const of = (writer) => results.find((r) => r.shape === shape && r.writer === writer);
     const ours = of('AuditLog').perSecond;
@@ -264,7 +264,7 @@ async function appendPart() {
     );
   }
   notes.push(
-    `Append: 10,000 entries per writer per round, each writer into its own fresh file, all in one process, in rotating order; 2 warm-up rounds, then the median of ${rounds}. pino logs the same objects with \`pino(pino.destination({ dest, sync: true }))\` (it adds level, time, pid, hostname). ` +
+    `Append: 20,000 entries per writer per round, each writer into its own fresh file, all in one process, in rotating order; 2 warm-up rounds, then the median of ${rounds + 6}. pino logs the same objects with \`pino(pino.destination({ dest, sync: true }))\` (it adds level, time, pid, hostname). ` +
       '`AuditLog.log()` validates, adds the envelope (UUID, timestamp, session, seq), serializes, writes once, and checks at most every few milliseconds that its shard was not claimed (SPEC §4; the correctness argument is in src/writer/audit-log.ts).',
   );
 }

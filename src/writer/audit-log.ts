@@ -273,18 +273,21 @@ function writersFormInstant(value: string): number | undefined {
 // 0: a digit; otherwise that character (- - T : : .).
 const WRITERS_FORM = [...'0000-00-00T00:00:00.000'].map((c) => (c === '0' ? 0 : c.charCodeAt(0)));
 
-// Random bytes for UUIDs, read from the kernel 4 KiB (256 UUIDs) at a time. `audit-hooks
-// log` makes one UUID per call, and loading node:crypto for it cost ~4 ms of a ~60 ms call;
-// reading /dev/urandom costs three system calls. Where it cannot be read (Windows, a
-// sandbox without /dev), node:crypto makes them.
-const POOL_BYTES = 4096;
+// The first UUIDs of a process come from the kernel's random source. `audit-hooks log`
+// makes one UUID per call, and loading node:crypto for it cost ~4 ms of a ~60 ms call;
+// reading 256 bytes of /dev/urandom costs three system calls. A writer that goes on
+// logging switches to node:crypto, whose randomUUID is several times faster per UUID; so
+// does one where /dev/urandom cannot be read (Windows, a sandbox without /dev).
+const KERNEL_UUIDS = 16;
+const POOL_BYTES = 16 * KERNEL_UUIDS;
+let kernelUuids = 0;
 let pool: Buffer | undefined;
 let poolAt = POOL_BYTES;
 let urandom = true;
 
 function randomBytes16(): Buffer | undefined {
   if (poolAt + 16 > POOL_BYTES) {
-    if (!urandom) return undefined;
+    if (!urandom || pool !== undefined) return undefined;
     try {
       const fd = openSync('/dev/urandom', constants.O_RDONLY);
       try {
@@ -311,6 +314,8 @@ function randomBytes16(): Buffer | undefined {
 
 /** A random UUID (version 4, RFC 9562): 122 random bits from the kernel's generator. */
 export function randomUUID(): string {
+  if (kernelUuids >= KERNEL_UUIDS) return cryptoRandomUUID();
+  kernelUuids++;
   const bytes = randomBytes16();
   if (bytes === undefined) return cryptoRandomUUID();
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
