@@ -7,7 +7,9 @@ export function decodeLine(bytes: Uint8Array): ParsedLine | undefined {
   // Invalid UTF-8 is refused, never turned into U+FFFD (SPEC §3). isUtf8 and a plain decode
   // cost a fifth of a fatal TextDecoder, on every line of a million.
   if (!isUtf8(bytes)) return { problem: messages.notUtf8 };
-  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let text = (
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString('utf8');
   // A byte-order mark (the fatal TextDecoder before dropped one, and this line another).
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   if (text.startsWith('\uFEFF')) text = text.slice(1);

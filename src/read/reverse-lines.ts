@@ -18,16 +18,59 @@ export function* linesBackward(
 ): Generator<Buffer, void, undefined> {
   // Room after the chunk for the carry: the lines a chunk completes are checked in place,
   // not copied (that copy was a third of a filtered read of a large history).
-  let buffer = Buffer.allocUnsafe(Math.min(chunkBytes, size) + SPARE_BYTES);
+  let buffer = takeBuffer(Math.min(chunkBytes, size) + SPARE_BYTES);
+  try {
+    yield* readBackward(
+      fd,
+      size,
+      chunkBytes,
+      mayContain,
+      () => buffer,
+      (bigger) => {
+        give(buffer);
+        buffer = takeBuffer(bigger);
+        return buffer;
+      },
+    );
+  } finally {
+    give(buffer);
+  }
+}
+
+// Buffers of files read before: a filtered read goes through a thousand batch files, and
+// fresh buffers for each cost page faults and garbage collection. Each reader holds its
+// own while it runs (readers of one day are interleaved), and gives it back at the end.
+const spare: Buffer[] = [];
+
+function takeBuffer(size: number): Buffer {
+  const index = spare.findIndex((buffer) => buffer.length >= size);
+  if (index !== -1) return spare.splice(index, 1)[0] as Buffer;
+  return Buffer.allocUnsafe(size);
+}
+
+function give(buffer: Buffer): void {
+  if (spare.length < 8 && !spare.includes(buffer)) spare.push(buffer);
+}
+
+function* readBackward(
+  fd: number,
+  size: number,
+  chunkBytes: number,
+  mayContain: ((bytes: Uint8Array) => boolean) | undefined,
+  current: () => Buffer,
+  grow: (size: number) => Buffer,
+): Generator<Buffer, void, undefined> {
+  let buffer = current();
   // The end of a line whose start lies in a chunk not read yet.
   let carry: Buffer = Buffer.alloc(0);
   let position = size;
-  // A filter that skipped a chunk is likely to skip the next: read twice as much at a time,
-  // up to SKIPPING_BYTES (fewer reads and scans through a large history).
-  let step = chunkBytes;
+  // A filter that matches little skips most chunks: it starts with larger reads, and after
+  // each skip reads twice as much, up to SKIPPING_BYTES (fewer reads and scans through a
+  // large history).
+  let step = mayContain === undefined ? chunkBytes : chunkBytes * 4;
   while (position > 0) {
     const length = Math.min(step, position);
-    if (buffer.length < length + SPARE_BYTES) buffer = Buffer.allocUnsafe(length + SPARE_BYTES);
+    if (buffer.length < length + SPARE_BYTES) buffer = grow(length + SPARE_BYTES);
     position -= length;
     readFully(fd, buffer, length, position);
     let end = length;
