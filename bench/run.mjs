@@ -262,6 +262,15 @@ async function appendPart() {
       judged ? `≥ ${TARGET.appendVsPino}×` : '',
       judged ? ours / pino >= TARGET.appendVsPino : undefined,
     );
+    if (judged) {
+      const legacy = of('legacy').perSecond;
+      row(
+        `… the same writer without the claim check (\`logPath\`, legacy mode)`,
+        `${n(legacy)} entries/s`,
+        '`AuditLog.log()`',
+        times(ours / legacy),
+      );
+    }
   }
   notes.push(
     `Append: 20,000 entries per writer per round, each writer into its own fresh file, all in one process, in rotating order; 2 warm-up rounds, then the median of ${rounds + 6}. pino logs the same objects with \`pino(pino.destination({ dest, sync: true }))\` (it adds level, time, pid, hostname). ` +
