@@ -103,7 +103,7 @@ async function commitPart() {
   );
   notes.push(
     `Commit: four repositories side by side — no hooks; lefthook with one no-op job (\`true\`) in pre-commit and post-commit; \`audit-hooks install\` (lefthook, in-commit mode, both steps); the same with ${n(PENDING)} entries written by the real writer into 4 shards before each commit (untimed). Each round changes and stages one file in each (untimed) and times \`git commit -q -m …\`, in rotating order, 2 warm-up rounds, median of ${rounds}; "+" figures are medians of the round-by-round differences. ` +
-      'Each repository has `node_modules/.bin/audit-hooks` linked to dist/bin.js (what the installed command finds first); the commits run with node_modules/.bin off PATH, as from a terminal (inside an npm script lefthook’s hook script would find lefthook’s Node.js wrapper first and run it twice per hook). ' +
+      'Each repository has `node_modules/.bin/audit-hooks` linked to dist/bin.cjs, the bin package.json names (what the installed command finds first); the commits run with node_modules/.bin off PATH, as from a terminal (inside an npm script lefthook’s hook script would find lefthook’s Node.js wrapper first and run it twice per hook). ' +
       'The pending commit is checked: HEAD holds a batch of exactly those entries, no shard and no claim is left.',
   );
 }
@@ -129,7 +129,7 @@ function logPart() {
     );
   }
   notes.push(
-    `Log: \`node dist/bin.js …\` as child processes in one repository, interleaved with \`node -e 0\`, 2 warm-up rounds, median of ${rounds}. The hook call gets a Claude Code PostToolUse payload (~0.6 KB) on stdin, maps it onto the common schema, applies the size budget and appends one entry to the session's shard, as every agent tool call does.`,
+    `Log: \`node dist/bin.cjs …\` (the bin package.json names) as child processes in one repository, interleaved with \`node -e 0\`, 2 warm-up rounds, median of ${rounds}. The hook call gets a Claude Code PostToolUse payload (~0.6 KB) on stdin, maps it onto the common schema, applies the size budget and appends one entry to the session's shard, as every agent tool call does.`,
   );
 }
 
@@ -168,7 +168,7 @@ async function consolidationPart() {
     `v2 ${times(t.v1Ms / t.fullMs)} faster`,
   );
   notes.push(
-    `Consolidation: \`node dist/bin.js consolidate --json\` as a child process (a manual consolidation: claim, batch, publish), wall time from spawn to exit, peak RSS from GNU time; one untimed run, then the median. The ${n(m.entries)} pending entries are written once (untimed) and hard-linked into logs/active/ before each run. ` +
+    `Consolidation: \`node dist/bin.cjs consolidate --json\` as a child process (a manual consolidation: claim, batch, publish), wall time from spawn to exit, peak RSS from GNU time; one untimed run, then the median. The ${n(m.entries)} pending entries are written once (untimed) and hard-linked into logs/active/ before each run. ` +
       `The ${n(t.fresh)} new entries are written by the real writer into 4 shards before each run (untimed); today's ${n(t.todayEntries)} are batch files of 1,000, as commits made them; the two repositories alternate run by run. ` +
       'A manual consolidation keeps its claim set until a commit holds the batch, so after each run the set and the batch it published are removed: every run starts from the same state. ' +
       'v1’s design, in its own child process: read today’s one-file partition, add the new entries, dedupe by id, sort in §3 order, rewrite it with write-file-atomic (fsync).',

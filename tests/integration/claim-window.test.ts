@@ -81,7 +81,7 @@ it('a line written right after a claim, before the writer checks again, reaches 
   expect(found.length).toBeGreaterThan(0);
 });
 
-it('writers flat out, claims every few milliseconds: 120,000 entries, none lost, none twice', async () => {
+it('writers flat out, claims every few milliseconds: 160,000 entries, none lost, none twice', async () => {
   const r = makeRepo({ commit: true });
   repo = r;
   // Warm up: the first consolidation loads the redaction rules.
