@@ -1,48 +1,168 @@
-// The consolidation benchmark's parts (SPEC §5, cost): one timed run of the real CLI in a
-// child process, and the original full-rewrite design as the baseline. bench/run.mjs puts
-// them together with a generated history and shards (bench/history.mjs) and prints the table.
+// Consolidation (SPEC §5; issues 11 and 15), each run one child process of the real CLI
+// (`audit-hooks consolidate --json`), wall time from spawn to exit and peak RSS:
 //
-// Also runnable on its own as the child processes that time the algorithms alone (both
-// print the milliseconds of the work itself, without node's start-up and module loading):
+//   million  1,000,000 pending entries in 4 shards: throughput and peak memory
+//   today    1,000 new entries into a history whose today already holds 100,000, against
+//            into an empty one (v2 never reads the history: the ratio should be ~1), beside
+//            v1's design, which read today's partition, added, sorted and rewrote it
+//
+// A manual consolidation keeps its claim set until a commit holds the batch (SPEC §5), so
+// between runs the set and the batch it published are removed: every run starts from the
+// same state, not from a growing list of unreleased sets.
+//
+// Also runnable as the child process of the v1 baseline:
 //   node bench/consolidate.mjs full-rewrite <history file> <shard folder>
-//   node bench/consolidate.mjs library <worktree root>
-import { existsSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { BIN } from './repo.mjs';
-import { measure } from './timing.mjs';
+import {
+  flushToDisk,
+  generateHistory,
+  todayStart,
+  writeShardFiles,
+  writeShards,
+} from './history.mjs';
+import { BIN, makeRepo, removeRepo } from './repo.mjs';
+import { measure, median } from './timing.mjs';
 
-/**
- * One consolidation by the real CLI (by default the post-commit hook's command, with
- * `--json`); checks it consumed what was pending.
- */
-export function timeConsolidate(root, expected, args = ['consolidate', '--hook', '--json']) {
+const SHARDS = 4;
+
+/** One consolidation by the real CLI; checks that it consumed what was pending. */
+export function timeConsolidate(root, expected, args = ['consolidate', '--json']) {
   const run = measure(BIN, args, { cwd: root });
   const result = JSON.parse(run.stdout);
   if (result.entries !== expected.entries || result.shards !== expected.shards) {
-    throw new Error(`consolidate did not consume the shards: ${run.stdout}`);
+    throw new Error(`consolidate did not consume the shards: ${run.stdout.slice(0, 500)}`);
   }
   return { ...run, result };
 }
 
-/**
- * One consolidation through the library's `consolidate()` in a child process, which reports
- * the time of the call alone (`workMs`): the algorithm without node's start-up.
- */
-export function timeLibraryConsolidate(root, expected) {
-  const run = measure(fileURLToPath(import.meta.url), ['library', root], { cwd: root });
-  const result = JSON.parse(run.stdout);
-  if (result.entries !== expected.entries || result.shards !== expected.shards) {
-    throw new Error(`consolidate() did not consume the shards: ${run.stdout}`);
-  }
-  return { ...run, result, workMs: result.workMs };
+/** Back to the state before a manual consolidation: no claim set, no new batch file. */
+function undo(root, result) {
+  rmSync(join(root, 'logs', 'active', '.claimed'), { recursive: true, force: true });
+  for (const file of result.batches) rmSync(join(root, file));
 }
 
 /**
- * One run of the full-rewrite baseline in a child process, restoring its input after;
- * `workMs` is the time of the algorithm alone, as the child measured it.
+ * Consolidates `entries` pending entries (default 1M) `runs` times (after one untimed run):
+ * median wall time, entries per second, and the largest peak RSS.
  */
+export function benchMillion({ entries = 1_000_000, runs = 3, log } = {}) {
+  const root = makeRepo({ commit: true });
+  try {
+    // The shards are written once, aside, and hard-linked into logs/active/ before each run
+    // (a claim renames them; consolidation never changes a shard's bytes).
+    const aside = join(root, 'pending');
+    const t0 = performance.now();
+    const made = writeShardFiles(aside, entries, SHARDS);
+    const shardDir = join(aside, 'logs', 'active');
+    const names = readdirSync(shardDir).filter((name) => name.endsWith('.jsonl'));
+    mkdirSync(join(root, 'logs', 'active'), { recursive: true });
+    flushToDisk();
+    log?.(
+      `  ${entries.toLocaleString('en-US')} pending entries (${(made.bytes / 1e6).toFixed(0)} MB) written in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
+    const samples = [];
+    for (let i = 0; i <= runs; i++) {
+      for (const name of names) linkSync(join(shardDir, name), join(root, 'logs', 'active', name));
+      const run = timeConsolidate(root, { entries, shards: SHARDS });
+      undo(root, run.result);
+      if (i > 0) samples.push(run); // the first: warm-up
+      log?.(
+        `  consolidate ${entries.toLocaleString('en-US')}: ${run.ms.toFixed(0)} ms, ${(run.rssKiB / 1024).toFixed(0)} MiB`,
+      );
+    }
+    const ms = median(samples.map((run) => run.ms));
+    return {
+      entries,
+      bytes: made.bytes,
+      ms,
+      perSecond: (entries / ms) * 1000,
+      rssMB: (Math.max(...samples.map((run) => run.rssKiB)) * 1024) / 1e6,
+    };
+  } finally {
+    removeRepo(root);
+  }
+}
+
+/**
+ * 1,000 new entries (the real writer, 4 sessions) into a history whose today holds
+ * `todayEntries` (in batches of 1,000, as commits made them) and into an empty one,
+ * interleaved; then v1's full rewrite of a one-file today of the same size.
+ */
+export async function benchToday({ fresh = 1000, todayEntries = 100_000, runs = 7, log } = {}) {
+  const { AuditLog } = await import('../dist/index.js');
+  const full = makeRepo({ commit: true });
+  const empty = makeRepo({ commit: true });
+  try {
+    const v1Today = join(full, 'v1-today.jsonl');
+    generateHistory(full, todayEntries, {
+      days: 1,
+      endDay: todayStart(),
+      singleFile: v1Today,
+      // Today's batches end before now, so the new entries are the latest.
+      spanMs: Date.now() - todayStart() - 60_000,
+    });
+    flushToDisk();
+    const samples = { full: [], empty: [], rss: [] };
+    for (let i = 0; i <= runs; i++) {
+      for (const [name, root] of i % 2
+        ? [
+            ['full', full],
+            ['empty', empty],
+          ]
+        : [
+            ['empty', empty],
+            ['full', full],
+          ]) {
+        writeShards(AuditLog, root, fresh, SHARDS);
+        const run = timeConsolidate(root, { entries: fresh, shards: SHARDS });
+        undo(root, run.result);
+        if (i === 0) continue;
+        samples[name].push(run.ms);
+        if (name === 'full') samples.rss.push(run.rssKiB);
+      }
+    }
+    log?.(
+      `  into today of ${todayEntries}: ${samples.full.map((v) => v.toFixed(0)).join(', ')} ms; into none: ${samples.empty.map((v) => v.toFixed(0)).join(', ')} ms`,
+    );
+    const baseline = [];
+    const baselineRss = [];
+    for (let i = 0; i <= Math.min(runs, 5); i++) {
+      writeShards(AuditLog, full, fresh, SHARDS);
+      const run = timeFullRewrite(full, v1Today);
+      if (i === 0) continue;
+      baseline.push(run.ms);
+      baselineRss.push(run.rssKiB);
+    }
+    log?.(`  v1 full rewrite of today: ${baseline.map((v) => v.toFixed(0)).join(', ')} ms`);
+    return {
+      fresh,
+      todayEntries,
+      fullMs: median(samples.full),
+      emptyMs: median(samples.empty),
+      rssMB: (Math.max(...samples.rss) * 1024) / 1e6,
+      v1Ms: median(baseline),
+      v1RssMB: (Math.max(...baselineRss) * 1024) / 1e6,
+    };
+  } finally {
+    removeRepo(full);
+    removeRepo(empty);
+  }
+}
+
+/** One run of v1's full rewrite in a child process, restoring its input afterwards. */
 export function timeFullRewrite(root, historyFile) {
   const size = existsSync(historyFile) ? statSync(historyFile).size : 0;
   const run = measure(
@@ -50,9 +170,9 @@ export function timeFullRewrite(root, historyFile) {
     ['full-rewrite', historyFile, join(root, 'logs', 'active')],
     { cwd: root },
   );
-  // The new entries are today's, so they sorted to the end: cut them off again.
+  // The new entries are the latest, so they sorted to the end: cut them off again.
   truncateSync(historyFile, size);
-  return { ...run, workMs: JSON.parse(run.stdout).workMs };
+  return run;
 }
 
 function compareStrings(a, b) {
@@ -65,9 +185,8 @@ function toRecord(line) {
 }
 
 /**
- * The original design, for comparison: read the whole one-file history, add the shards'
- * entries, dedupe by id, sort everything in §3 order, rewrite the file with
- * write-file-atomic, delete the shards.
+ * v1's design, for comparison: read today's whole partition, add the shards' entries,
+ * dedupe by id, sort in §3 order, rewrite the file with write-file-atomic, delete the shards.
  */
 export async function fullRewrite(historyFile, activeDir, writeFileAtomic) {
   const records = [];
@@ -97,17 +216,19 @@ export async function fullRewrite(historyFile, activeDir, writeFileAtomic) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [mode, ...args] = process.argv.slice(2);
+  const log = (text) => process.stderr.write(`${text}\n`);
   if (mode === 'full-rewrite') {
     const [historyFile, activeDir] = args;
     const { default: writeFileAtomic } = await import('write-file-atomic');
-    const started = performance.now();
     await fullRewrite(historyFile, activeDir, writeFileAtomic);
-    console.log(JSON.stringify({ workMs: performance.now() - started }));
-  } else if (mode === 'library') {
-    const { consolidate } = await import('../dist/index.js');
-    const started = performance.now();
-    const result = await consolidate({ cwd: args[0], hook: true });
-    const workMs = performance.now() - started;
-    console.log(JSON.stringify({ ...result, workMs }));
+  } else if (mode === 'million') {
+    console.log(benchMillion({ entries: Number(args[0] ?? 1e6), runs: Number(args[1] ?? 2), log }));
+  } else if (mode === 'today') {
+    console.log(await benchToday({ runs: Number(args[0] ?? 5), log }));
+  } else {
+    process.stderr.write(
+      'usage: node bench/consolidate.mjs million [entries] [runs] | today [runs]\n',
+    );
+    process.exitCode = 2;
   }
 }

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 /** The package's folder (no trailing slash). */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
-/** The built CLI, as the hooks run it. */
-export const BIN = join(ROOT, 'dist', 'bin.js');
+/** The built CLI as package.json's bin names it (what `npm i` links and the hooks run). */
+export const BIN = join(ROOT, 'dist', 'bin.cjs');
 
 /** Throws unless the CLI is built. */
 export function requireBuild() {

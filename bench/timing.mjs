@@ -21,8 +21,8 @@ export function median(values) {
 /**
  * Runs each task once per round, in an order that rotates from round to round, for
  * `warmup` untimed rounds and then `rounds` timed ones. A task is
- * `{ name, command, args, cwd, env, before?, after? }`; `before` and `after` run untimed
- * around it (e.g. to set up pending entries). Returns `{ [name]: ms[] }`, one sample per
+ * `{ name, command, args, cwd, env, input?, before?, after? }`; `before` and `after` run
+ * untimed around it (e.g. to set up pending entries); `input` is written to its stdin. Returns `{ [name]: ms[] }`, one sample per
  * round, in round order, so that differences can be taken round by round.
  */
 export function interleaved(tasks, { rounds, warmup = 1 }) {
@@ -36,7 +36,9 @@ export function interleaved(tasks, { rounds, warmup = 1 }) {
         cwd: task.cwd,
         env: task.env,
         encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
+        ...(task.input === undefined
+          ? { stdio: ['ignore', 'pipe', 'pipe'] }
+          : { input: task.input, stdio: ['pipe', 'pipe', 'pipe'] }),
       });
       const ms = performance.now() - started;
       if (child.status !== 0 || child.error) {
@@ -62,14 +64,14 @@ export function medianDifference(a, b) {
  * (unless BENCH_RSS=self), else from the child's own `process.resourceUsage().maxRSS` at
  * exit. Throws when the child fails.
  */
-export function measure(script, args, { cwd, env = benchEnv() }) {
+export function measure(script, args, { cwd, env = benchEnv(), maxBuffer = 64 * 1024 * 1024 }) {
   const out = join(tmpdir(), `audit-hooks-bench-rss-${process.pid}-${randomUUID()}`);
   const [command, argv] =
     existsSync(GNU_TIME) && process.env.BENCH_RSS !== 'self'
       ? [GNU_TIME, ['-f', '%M', '-o', out, process.execPath, script, ...args]]
       : [process.execPath, ['--input-type=module', '-e', rssWrapper(script, out), ...args]];
   const started = performance.now();
-  const child = spawnSync(command, argv, { cwd, env, encoding: 'utf8' });
+  const child = spawnSync(command, argv, { cwd, env, encoding: 'utf8', maxBuffer });
   const ms = performance.now() - started;
   let rssKiB = Number.NaN;
   try {

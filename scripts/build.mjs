@@ -46,6 +46,54 @@ await build({
   plugins: [writerIsExternal],
 });
 
+// The bin users run (dist/bin.cjs, src/fast-bin.ts) and the one file `audit-hooks log`
+// loads (dist/log.cjs), and the one the commit steps load (dist/hook.cjs): CommonJS, so
+// that the call every agent tool call makes pays no ES module loader. In them,
+// node:crypto and node:child_process (~4 ms each to load) are required on first use: only
+// a call that needs them pays for them.
+const LAZY_BUILTINS = {
+  'node:crypto': ['createHash', 'randomBytes', 'randomUUID'],
+  'node:child_process': ['execFileSync', 'spawn', 'spawnSync'],
+};
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:(crypto|child_process)$/ }, (args) =>
+      // The wrappers' own require() is the real built-in.
+      args.namespace === 'lazy-builtin'
+        ? undefined
+        : { path: args.path, namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      loader: 'js',
+      contents: LAZY_BUILTINS[args.path]
+        .map(
+          (name) =>
+            `export function ${name}(...args) { return require(${JSON.stringify(args.path)}).${name}(...args); }`,
+        )
+        .join('\n'),
+    }));
+  },
+};
+const commonjs = {
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  packages: 'external',
+  // Less to parse on every call; names stay for stack traces.
+  minifyWhitespace: true,
+  minifySyntax: true,
+};
+await build({ ...commonjs, entryPoints: { bin: 'src/fast-bin.ts' } });
+await build({
+  ...commonjs,
+  entryPoints: { log: 'src/hooks/log.ts', hook: 'src/hooks/commit-step.ts' },
+  plugins: [lazyBuiltins],
+  // The redaction config check finds scslre relative to the module (import.meta.url).
+  define: { 'import.meta.url': '__filename_url' },
+  banner: { js: 'var __filename_url = require("node:url").pathToFileURL(__filename).href;' },
+});
+
 // The page of `audit-hooks view`: one script and one stylesheet for the browser, which the
 // command inlines into the single HTML file it writes (dist/view/page.js, page.css).
 await build({

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { cac } from 'cac';
 import { UsageError } from './errors.js';
+import { aliasOf } from './git/git.js';
 import * as messages from './messages.js';
 
 /** What a command may touch of the outside world; tests pass their own. */
@@ -23,7 +24,7 @@ function version(): string {
 
 /** Runs the CLI with `argv` (as in `process.argv`) and resolves to the exit code. */
 export async function run(argv: string[], context: CliContext): Promise<number> {
-  messages.setHintFolder(context.cwd);
+  messages.setHintFolder(context.cwd, aliasOf);
   const cli = cac('audit-hooks');
   let pending: Promise<number | undefined> | undefined;
   const action =

@@ -1,16 +1,19 @@
 // Every line audit-hooks prints for people lives here: one prefix, and each message
 // says what to do next.
 
-import { gitMaybe } from './git/git.js';
-
 export const PREFIX = 'audit-hooks:';
 
 let hintCwd: string | undefined;
+let aliasOf: ((cwd: string) => string | undefined) | undefined;
 let runner: string | undefined;
 
-/** Where hints are printed for: the CLI sets its working folder (default: the process's). */
-export function setHintFolder(cwd: string): void {
+/**
+ * Where hints are printed for, and how to read the repository's `alias.audit-hooks` (the
+ * CLI and the commit steps pass git; `log`'s short path starts no git and passes nothing).
+ */
+export function setHintFolder(cwd: string, alias: (cwd: string) => string | undefined): void {
   hintCwd = cwd;
+  aliasOf = alias;
   runner = undefined;
 }
 
@@ -23,7 +26,7 @@ export function cmd(args: string): string {
   if (runner === undefined) {
     let alias: string | undefined;
     try {
-      alias = gitMaybe(hintCwd ?? process.cwd(), ['config', '--get', 'alias.audit-hooks']);
+      alias = aliasOf?.(hintCwd ?? process.cwd());
     } catch {
       alias = undefined;
     }
@@ -81,6 +84,16 @@ export const partitionNotFile = (file: string) =>
 export const mergeSideInvalid = (file: string, line: number, problem: string) =>
   `cannot merge ${file}: line ${line} is not a valid entry (${problem}); resolve the conflict by hand, then run \`${cmd('verify --fix')}\``;
 
+/**
+ * `1,234,567`: thousands grouped as `toLocaleString('en-US')` does, without its first call
+ * (~20 ms to load the locale data, on every commit that consolidates).
+ */
+function grouped(n: number): string {
+  return Number.isInteger(n)
+    ? String(n).replace(/\B(?=(\d{3})+$)/g, ',')
+    : n.toLocaleString('en-US');
+}
+
 /** One line per consolidation: how many entries from how many sessions, into which files. */
 export const consolidated = (
   entries: number,
@@ -95,7 +108,7 @@ export const consolidated = (
       : duplicates > 0
         ? ` (${duplicates === 1 ? 'a copy' : 'all copies'} of entries already consolidated)`
         : ' (nothing new)';
-  return `${PREFIX} ${entries.toLocaleString('en-US')} ${entries === 1 ? 'entry' : 'entries'} from ${sessions} ${sessions === 1 ? 'session' : 'sessions'}${into}${staged && batches.length > 0 ? ' (staged)' : ''}`;
+  return `${PREFIX} ${grouped(entries)} ${entries === 1 ? 'entry' : 'entries'} from ${sessions} ${sessions === 1 ? 'session' : 'sessions'}${into}${staged && batches.length > 0 ? ' (staged)' : ''}`;
 };
 
 /** Said after {@link consolidated} when earlier batch files were staged with the new ones. */
@@ -346,8 +359,7 @@ export const huskyNotRunning = (hooksPath: string | undefined, command: string) 
 export const gitHookNotExecutable = (command: string) =>
   `the hook is not executable, so git skips it: run \`${command} install\``;
 
-const count = (n: number, one: string, many: string) =>
-  `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+const count = (n: number, one: string, many: string) => `${grouped(n)} ${n === 1 ? one : many}`;
 
 const STATUS_LABEL_WIDTH = 20;
 

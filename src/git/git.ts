@@ -61,3 +61,8 @@ export function listWorktrees(cwd: string): Worktree[] {
   }
   return worktrees;
 }
+
+/** The repository's `git audit-hooks` alias, if any (hints spell commands with it). */
+export function aliasOf(cwd: string): string | undefined {
+  return gitMaybe(cwd, ['config', '--get', 'alias.audit-hooks']);
+}

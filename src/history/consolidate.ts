@@ -13,6 +13,7 @@
 
 import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditHooksError } from '../errors.js';
 import { listNames } from '../files.js';
 import { indexHasChanges, stage } from '../git/index-ops.js';
@@ -23,12 +24,12 @@ import {
   worktreeGitDir,
 } from '../git/worktree.js';
 import * as messages from '../messages.js';
-import { detectRepoRoot } from '../writer/index.js';
+import { CLAIM_CHECK_MS, detectRepoRoot } from '../writer/index.js';
 import { decideBatch } from './batch.js';
 import { adoptLooseClaims, claimShards, pendingShards, type SkipHandler } from './claim.js';
 import { type ClaimSet, listClaimSets } from './claim-sets.js';
 import type { EntryLine } from './entry-line.js';
-import { loadLedger } from './ledger.js';
+import { addSetTail, type Ledger, loadLedger } from './ledger.js';
 import { acquireLock, type Lock } from './lock.js';
 import { ACTIVE, CLAIMED, LOCK, VERIFIED_MARKER } from './paths.js';
 import { publishSet } from './publish.js';
@@ -168,7 +169,9 @@ export async function consolidate(options: ConsolidateOptions = {}): Promise<Con
     const redact = await loadRedactor(root);
     claimShards(root, onSkip);
     const sets = listClaimSets(root);
+    const seenAt = monotonicNow();
     await decideAll(root, sets, result, {
+      seenAt,
       redact,
       onSkip,
       settleMs: options.settleMs ?? 250,
@@ -206,6 +209,8 @@ async function decideAll(
   sets: ClaimSet[],
   result: ConsolidateResult,
   options: {
+    /** When the sets were listed (monotonic ms): their claims were all complete by then. */
+    seenAt: number;
     redact: (record: EntryLine) => EntryLine;
     onSkip: SkipHandler;
     settleMs: number;
@@ -214,15 +219,15 @@ async function decideAll(
   },
 ): Promise<void> {
   const sessions = new Set<string>();
-  for (const [index, set] of sets.entries()) {
+  // Each set is decided against the ids of the released sets and of every other decided
+  // set: a copy re-appended after their claim lands in a later set (one that sorts after
+  // them, see newSetId), and dropping a copy whichever set holds the other is never a
+  // loss. Built once, grown as sets are decided (reloading it per set cost the square).
+  let ledger: Ledger | undefined;
+  for (const set of sets) {
     if (set.manifest !== undefined || set.damaged !== undefined) continue;
-    // The other sets' tails count: a copy re-appended after their claim lands in a later
-    // set (one that sorts after them, see newSetId), and dropping a copy whichever set
-    // holds the other is never a loss.
-    const ledger = loadLedger(
-      root,
-      sets.filter((_, other) => other !== index),
-    );
+    await waitOutClaimChecks(options.seenAt);
+    ledger ??= loadLedger(root, sets);
     const manifest = await decideBatch(root, set, {
       settleMs: options.settleMs,
       redact: options.redact,
@@ -233,6 +238,7 @@ async function decideAll(
     });
     set.manifest = manifest;
     if (manifest === undefined) continue;
+    addSetTail(ledger, set);
     result.shards += manifest.shards;
     result.entries += manifest.entries;
     result.duplicates += manifest.duplicates;
@@ -242,6 +248,30 @@ async function decideAll(
       result.quarantined.push({ file: file.path, lines: file.lines });
   }
   result.sessions = [...sessions].sort();
+}
+
+// The writer's clock (process.hrtime), taken once at load: a caller's fake timers do not
+// freeze it.
+const hrtime = process.hrtime.bind(process);
+function monotonicNow(): number {
+  const [seconds, nanoseconds] = hrtime();
+  return seconds * 1000 + nanoseconds / 1e6;
+}
+
+/**
+ * A writer checks that its shard was not claimed at most once per CLAIM_CHECK_MS (see
+ * there, src/writer/audit-log.ts): what it wrote in between, unchecked, reached the file
+ * by then. So no claimed shard is read before CLAIM_CHECK_MS have passed since its set was
+ * seen (a set is seen only once its claim is complete). Timers wait at least as long as
+ * asked on the same monotonic clock; the bound on rounds only keeps a clock that a test
+ * froze from waiting forever.
+ */
+async function waitOutClaimChecks(seenAt: number): Promise<void> {
+  for (let round = 0; round < 3; round++) {
+    const left = seenAt + CLAIM_CHECK_MS - monotonicNow();
+    if (left <= 0) return;
+    await sleep(Math.ceil(left) + 1);
+  }
 }
 
 // Loaded only when there is something to redact: the idle commit step never pays for it.

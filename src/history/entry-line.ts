@@ -1,4 +1,4 @@
-import { type Entry, isIsoTimestamp } from '../writer/index.js';
+import { type Entry, timestampInstant } from '../writer/index.js';
 
 /** An entry with its sort key and the exact line it came from (written back unchanged). */
 export interface EntryLine {
@@ -25,10 +25,11 @@ export function parseLine(line: string): ParsedLine {
   }
   const entry = value as Entry;
   if (typeof entry.id !== 'string' || entry.id === '') return { problem: 'no string `id`' };
-  if (!isIsoTimestamp(entry.timestamp)) {
+  const instant = timestampInstant(entry.timestamp);
+  if (instant === undefined) {
     return { problem: '`timestamp` is not an ISO 8601 date-time with an offset' };
   }
-  return { record: { entry, line, instant: Date.parse(entry.timestamp) } };
+  return { record: { entry, line, instant } };
 }
 
 /** Builds the record of an entry made in memory (serializes it once). */

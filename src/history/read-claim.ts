@@ -16,6 +16,19 @@ export interface ClaimLine {
 }
 
 const CHUNK = 4 * 1024 * 1024;
+const MIN_CHUNK = 64 * 1024;
+
+// A small file gets a buffer its size (a commit's shards are small; 4 MiB each made work
+// for the garbage collector); a line longer than the buffer still grows it.
+function chunkFor(fd: number): number {
+  let size = CHUNK;
+  try {
+    size = fstatSync(fd).size + 1;
+  } catch {
+    // read as usual
+  }
+  return Math.min(CHUNK, Math.max(MIN_CHUNK, size));
+}
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** Opens a claim for reading: a regular file, never through a link; throws otherwise. */
@@ -38,7 +51,7 @@ export async function readClaimLines(
   settleMs: number,
   onLine: (line: ClaimLine) => void,
 ): Promise<void> {
-  let buffer = Buffer.allocUnsafe(CHUNK);
+  let buffer = Buffer.allocUnsafe(chunkFor(fd));
   let carry = 0; // bytes of an unfinished line at the start of `buffer`
   let position = 0; // file offset of buffer[0]
   let lineNumber = 1;
@@ -98,7 +111,7 @@ export async function readClaimLines(
  * history). `onLine` may return false to stop.
  */
 export function eachLine(fd: number, onLine: (line: ClaimLine) => boolean | undefined): void {
-  let buffer = Buffer.allocUnsafe(CHUNK);
+  let buffer = Buffer.allocUnsafe(chunkFor(fd));
   let carry = 0;
   let position = 0;
   let lineNumber = 1;

@@ -6,7 +6,7 @@
 // in them (SPEC §12) and deletes what an interrupted v1 write left behind; v1 partitions
 // are still repaired in place as v1 did. What cannot be repaired without rewriting the
 // trail is explained, with the git commands that would do it.
-
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import {
   closeSync,
@@ -27,6 +27,7 @@ import { redactor } from '../redact/redactor.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { compareEntryLines, type EntryLine, parseLine, partitionDay } from './entry-line.js';
 import { type HistoryFile, historyFiles } from './history-files.js';
+import { IdColumn, IdIndex } from './id-index.js';
 import { acquireLock } from './lock.js';
 import { writeAtomic } from './partition.js';
 import {
@@ -96,17 +97,23 @@ export async function verify(options: VerifyOptions = {}): Promise<VerifyResult>
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Where each id was first seen: file index, line, byte offset and length, in columns. */
+/**
+ * Where each id was first seen: file index, line, byte offset and length, in typed columns,
+ * with the ids themselves in an IdColumn and found through an IdIndex (a Map of a million
+ * ids cost ~1 s and ~100 MB more).
+ */
 class Seen {
-  private readonly rows = new Map<string, number>();
-  private file: number[] = [];
-  private line: number[] = [];
-  private offset: number[] = [];
-  private length: number[] = [];
+  private readonly ids = new IdColumn();
+  private readonly index = new IdIndex((row) => this.ids.get(row));
+  private size = 0;
+  private file = new Int32Array(1024);
+  private line = new Int32Array(1024);
+  private offset = new Float64Array(1024);
+  private length = new Int32Array(1024);
 
   get(id: string): { file: number; line: number; offset: number; length: number } | undefined {
-    const row = this.rows.get(id);
-    if (row === undefined) return undefined;
+    const row = this.index.get(id);
+    if (row === -1) return undefined;
     return {
       file: this.file[row] as number,
       line: this.line[row] as number,
@@ -116,12 +123,26 @@ class Seen {
   }
 
   add(id: string, file: number, line: number, offset: number, length: number): void {
-    this.rows.set(id, this.file.length);
-    this.file.push(file);
-    this.line.push(line);
-    this.offset.push(offset);
-    this.length.push(length);
+    const row = this.size++;
+    if (row === this.file.length) {
+      const n = this.file.length * 2;
+      this.file = grown(new Int32Array(n), this.file);
+      this.line = grown(new Int32Array(n), this.line);
+      this.offset = grown(new Float64Array(n), this.offset);
+      this.length = grown(new Int32Array(n), this.length);
+    }
+    this.ids.set(row, id);
+    this.index.add(id, row);
+    this.file[row] = file;
+    this.line[row] = line;
+    this.offset[row] = offset;
+    this.length[row] = length;
   }
+}
+
+function grown<T extends Int32Array | Float64Array>(to: T, from: T): T {
+  to.set(from as never);
+  return to;
 }
 
 function check(root: string, rules: RedactionRules): VerifyResult {
@@ -203,11 +224,12 @@ function checkFile(
   let previous: EntryLine | undefined;
   const fd = openSync(file.path, 'r');
   try {
+    // Every entry of the file falls on its day: a range of instants, checked as numbers.
+    const dayStart = Date.parse(`${file.day}T00:00:00.000Z`);
+    const dayEnd = dayStart + 86_400_000;
     eachLine(fd, ({ line, offset, bytes }) => {
-      let text: string;
-      try {
-        text = UTF8.decode(bytes);
-      } catch {
+      // isUtf8 and a plain decode cost a fifth of the fatal TextDecoder.
+      if (!isUtf8(bytes)) {
         result.findings.push({
           file: where,
           line,
@@ -215,6 +237,7 @@ function checkFile(
         });
         return;
       }
+      let text = bytes.toString('utf8');
       if (line === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
       if (text.endsWith('\r')) text = text.slice(0, -1);
       if (text.trim() === '') return;
@@ -248,7 +271,8 @@ function checkFile(
           result.findings.push({ file: where, line, problem: messages.idWithOtherContent(id, at) });
         }
       }
-      const day = partitionDay(record);
+      const day =
+        record.instant >= dayStart && record.instant < dayEnd ? file.day : partitionDay(record);
       if (day !== file.day) {
         result.findings.push({
           file: where,

@@ -3,6 +3,7 @@
 // (SPEC §5.6): every failure is one warning line on stderr, exit 0, and the entries stay
 // in logs/active/ for the next run.
 import type { Writable } from 'node:stream';
+import { aliasOf } from '../git/git.js';
 import {
   type ConsolidateResult,
   consolidate,
@@ -43,6 +44,7 @@ export function parseStepArgs(
 
 /** Runs one commit step; always resolves to 0. */
 export async function commitStep(options: CommitStepOptions): Promise<number> {
+  messages.setHintFolder(options.cwd, aliasOf);
   let skipped: string | undefined;
   try {
     const result = await consolidate({

@@ -161,7 +161,9 @@ const ESCAPE = Buffer.from('\\u');
 // A writer may spell a value with \u escapes (the caller's bytes are kept): such text is
 // always parsed, whatever it seems to lack.
 function hasEscape(bytes: Uint8Array): boolean {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(ESCAPE);
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A backslash at all (memchr) first: most chunks of a history have none.
+  return buffer.indexOf(0x5c) !== -1 && buffer.includes(ESCAPE);
 }
 
 /** The bytes a line must contain to hold this string value: none for a value JSON escapes. */

@@ -1,7 +1,7 @@
 // The shard writer. It imports only `node:` built-ins so that it stays tiny and can be
 // vendored into any agent tool; keep it that way (a test checks the built file).
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomUUID as cryptoRandomUUID } from 'node:crypto';
 import {
   closeSync,
   constants,
@@ -10,14 +10,16 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readFileSync,
   readSync,
+  realpathSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { compactJson, type JsonNode, JsonTextError, parseJsonText } from './json-text.js';
 
 /** One audit entry as written: the envelope plus the caller's own fields. */
@@ -91,6 +93,78 @@ function callerGitEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.Proc
  * `GIT_DIR`/`GIT_WORK_TREE` set by the caller, as git itself does.
  */
 export function detectRepoRoot(cwd: string = process.cwd()): string {
+  return worktreeRootWithoutGit(cwd) ?? gitRepoRoot(cwd);
+}
+
+// Variables that change how git finds the repository: with any of them set, git decides.
+const DISCOVERY_VARIABLES = [
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_COMMON_DIR',
+  'GIT_CEILING_DIRECTORIES',
+  'GIT_DISCOVERY_ACROSS_FILESYSTEM',
+];
+
+/**
+ * The common case answered from the file system, as git would answer it: the nearest folder
+ * above `cwd` holding a `.git` folder (with a HEAD) or a `.git` file naming one (a linked
+ * worktree, a submodule). Starting a git process costs more than the rest of an
+ * `audit-hooks log` call, which runs on every agent tool call. `undefined` whenever git's
+ * own rules could answer otherwise — a discovery variable, a path inside a `.git` folder,
+ * a `.git` that is a link or not owned by this user (git's safe.directory), a bare or
+ * `core.worktree` configuration, another file system on the way up — and then git decides.
+ */
+function worktreeRootWithoutGit(cwd: string): string | undefined {
+  const env = process.env;
+  if (DISCOVERY_VARIABLES.some((name) => env[name] !== undefined)) return undefined;
+  try {
+    const start = realpathSync.native(resolve(cwd));
+    if (start.split(sep).includes('.git')) return undefined;
+    const uid = process.getuid?.();
+    let device: number | undefined;
+    for (let dir = start; ; dir = dirname(dir)) {
+      const stat = statSync(dir);
+      device ??= stat.dev;
+      if (stat.dev !== device) return undefined;
+      const dotGit = join(dir, '.git');
+      let git: ReturnType<typeof lstatSync> | undefined;
+      try {
+        git = lstatSync(dotGit);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+      }
+      if (git !== undefined) {
+        if (uid === undefined || git.uid !== uid) return undefined;
+        if (git.isDirectory()) return plainGitDir(dotGit) ? dir : undefined;
+        if (!git.isFile()) return undefined;
+        const target = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'))?.[1];
+        if (target === undefined) return undefined;
+        const gitDir = resolve(dir, target);
+        const stat = statSync(gitDir);
+        return stat.isDirectory() && stat.uid === uid && plainGitDir(gitDir) ? dir : undefined;
+      }
+      if (dirname(dir) === dir) return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+// A git folder whose worktree is where its `.git` is: it has a HEAD, and its config (a
+// linked worktree's folder may have none) neither moves the worktree nor makes the
+// repository bare, nor includes other files that might.
+function plainGitDir(gitDir: string): boolean {
+  if (!lstatSync(join(gitDir, 'HEAD')).isFile()) return false;
+  let config: string;
+  try {
+    config = readFileSync(join(gitDir, 'config'), 'utf8');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  return !/^\s*(?:worktree\s*=|bare\s*=\s*true|\[\s*include)/im.test(config);
+}
+
+function gitRepoRoot(cwd: string): string {
   try {
     const out = execFileSync('git', ['rev-parse', '--show-toplevel'], {
       cwd,
@@ -149,9 +223,105 @@ const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** True when `value` is an ISO 8601 date-time with an offset, of a UTC instant in years 0000-9999. */
 export function isIsoTimestamp(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_TIMESTAMP.test(value)) return false;
+  return timestampInstant(value) !== undefined;
+}
+
+/**
+ * The instant (ms since the epoch) of an ISO 8601 timestamp as {@link isIsoTimestamp}
+ * accepts it, else `undefined`: readers parse a million of them, once each.
+ */
+export function timestampInstant(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (isWritersForm(value)) {
+    const instant = writersFormInstant(value);
+    if (instant !== undefined) return instant;
+  } else if (!ISO_TIMESTAMP.test(value)) return undefined;
   const instant = Date.parse(value);
-  return instant >= EARLIEST && instant <= LATEST;
+  return instant >= EARLIEST && instant <= LATEST ? instant : undefined;
+}
+
+// `2026-11-24T13:33:03.123Z`, the writer's own form, checked without the regular expression.
+function isWritersForm(value: string): boolean {
+  if (value.length !== 24 || value.charCodeAt(23) !== 0x5a) return false;
+  for (let i = 0; i < 23; i++) {
+    const code = value.charCodeAt(i);
+    const expected = WRITERS_FORM[i];
+    if (expected === 0 ? code < 0x30 || code > 0x39 : code !== expected) return false;
+  }
+  return true;
+}
+// The instant of the writer's form from its digits, where that is surely what Date.parse
+// would say (a day up to the 28th, years from 100: Date.UTC reads 0-99 as 1900-1999);
+// `undefined` leaves it to Date.parse.
+function writersFormInstant(value: string): number | undefined {
+  const digits = (from: number, to: number) => {
+    let n = 0;
+    for (let i = from; i < to; i++) n = n * 10 + value.charCodeAt(i) - 0x30;
+    return n;
+  };
+  const year = digits(0, 4);
+  const month = digits(5, 7);
+  const day = digits(8, 10);
+  const hour = digits(11, 13);
+  const minute = digits(14, 16);
+  const second = digits(17, 19);
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, digits(20, 23));
+}
+
+// 0: a digit; otherwise that character (- - T : : .).
+const WRITERS_FORM = [...'0000-00-00T00:00:00.000'].map((c) => (c === '0' ? 0 : c.charCodeAt(0)));
+
+// The first UUIDs of a process come from the kernel's random source. `audit-hooks log`
+// makes one UUID per call, and loading node:crypto for it cost ~4 ms of a ~60 ms call;
+// reading 256 bytes of /dev/urandom costs three system calls. A writer that goes on
+// logging switches to node:crypto, whose randomUUID is several times faster per UUID; so
+// does one where /dev/urandom cannot be read (Windows, a sandbox without /dev).
+const KERNEL_UUIDS = 16;
+const POOL_BYTES = 16 * KERNEL_UUIDS;
+let kernelUuids = 0;
+let pool: Buffer | undefined;
+let poolAt = POOL_BYTES;
+let urandom = true;
+
+function randomBytes16(): Buffer | undefined {
+  if (poolAt + 16 > POOL_BYTES) {
+    if (!urandom || pool !== undefined) return undefined;
+    try {
+      const fd = openSync('/dev/urandom', constants.O_RDONLY);
+      try {
+        pool ??= Buffer.allocUnsafe(POOL_BYTES);
+        let got = 0;
+        while (got < POOL_BYTES) {
+          const read = readSync(fd, pool, got, POOL_BYTES - got, null);
+          if (read <= 0) throw new Error('short read');
+          got += read;
+        }
+      } finally {
+        closeSync(fd);
+      }
+    } catch {
+      urandom = false;
+      return undefined;
+    }
+    poolAt = 0;
+  }
+  const bytes = (pool as Buffer).subarray(poolAt, poolAt + 16);
+  poolAt += 16;
+  return bytes;
+}
+
+/** A random UUID (version 4, RFC 9562): 122 random bits from the kernel's generator. */
+export function randomUUID(): string {
+  if (kernelUuids >= KERNEL_UUIDS) return cryptoRandomUUID();
+  kernelUuids++;
+  const bytes = randomBytes16();
+  if (bytes === undefined) return cryptoRandomUUID();
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** A new random session id: 8 lowercase hex characters. */
@@ -172,6 +342,40 @@ function isoNow(): string {
   return lastIso;
 }
 
+/**
+ * How long a writer may go without checking that its shard was not claimed (ms); a
+ * consolidation waits this long after its claim before it reads a claimed shard.
+ *
+ * Why no line is lost. Let the claim (the rename of the shard) complete at instant C. A
+ * writer's line goes unchecked only when the writer found, at its last open or stat, that
+ * the path named its file, and the write returned less than CLAIM_CHECK_MS after the clock
+ * read taken before that open or stat (`checkedAt`). That open or stat came before C (had
+ * it come after, it would have seen the rename), so `checkedAt` < C, and the write was
+ * complete before `checkedAt` + CLAIM_CHECK_MS < C + CLAIM_CHECK_MS. Every consolidation
+ * reads a claimed shard only once CLAIM_CHECK_MS have passed since it saw the claim set
+ * (which exists only after C; see waitOutClaimChecks in src/history/consolidate.ts), so it
+ * reads every unchecked line. Any other line is followed by a stat that finds the rename,
+ * and only that one line is written again: one possible copy per writer and claim, as
+ * with a stat after every write. Both sides measure durations on the monotonic clock,
+ * which ticks alike in every process of the machine (wall-clock jumps do not move it).
+ *
+ * Why copies are still recognised. A copy duplicates the last line a writer wrote to the
+ * claimed file; after it, that file holds only what writers wrote before their window
+ * closed, CLAIM_CHECK_MS after C at most, plus one line each. At ~200,000 lines/s per
+ * writer flat out that is ~400 lines per writer, far below the 4,096 last lines whose ids
+ * consolidation remembers (TAIL_LINES in src/history/ledger.ts).
+ */
+export const CLAIM_CHECK_MS = 2;
+
+// The monotonic clock in ms (process.hrtime: the `performance` global would load
+// perf_hooks, ~1 ms of every `audit-hooks log`). Taken once at load: a test that later
+// fakes the clock does not freeze the writer's.
+const hrtime = process.hrtime.bind(process);
+function monotonicNow(): number {
+  const [seconds, nanoseconds] = hrtime();
+  return seconds * 1000 + nanoseconds / 1e6;
+}
+
 function shardStamp(date: Date): string {
   return date
     .toISOString()
@@ -188,6 +392,9 @@ export class AuditLog {
   private readonly sharded: boolean;
   private fd: number | undefined;
   private fdIdentity: { dev: number; ino: number } | undefined;
+  // Monotonic time (ms) read just before the last open or stat that found the shard's path
+  // naming our descriptor's file.
+  private checkedAt = Number.NEGATIVE_INFINITY;
   // The last seq this session wrote; read from its newest shard on the first write, so
   // successive `audit-hooks log` calls of one session keep counting (SPEC §3).
   private seq: number | undefined;
@@ -319,16 +526,33 @@ export class AuditLog {
       this.writeLine(line);
       return;
     }
-    // One stat after the write tells whether the path still names the inode we wrote to.
-    // If a consolidation claimed (renamed) the shard meanwhile, it may have read the file
-    // before our line landed: write the same line again to a fresh shard at the same path.
-    // Consolidation drops the possible duplicate by id.
+    // A consolidation claims a shard by renaming it (SPEC §4, §5). A line written after the
+    // consolidation read the file would be lost with the claim, so the writer checks that
+    // its path still names the file it wrote to, and otherwise writes the line again to a
+    // fresh shard at the same path (consolidation drops the possible copy by id). The check
+    // is a `stat`, which costs more than the write itself (and makes the next write slower:
+    // with multigrain timestamps it must give the file a new fine-grained ctime), so it is
+    // made at most once per CLAIM_CHECK_MS; see there why skipping it in between loses
+    // nothing.
     for (let attempt = 0; attempt < 100; attempt++) {
       this.writeLine(line);
-      if (this.pathStillNamesDescriptor()) return;
+      if (this.checkedRecently()) return;
+      const at = monotonicNow();
+      if (this.pathStillNamesDescriptor()) {
+        this.checkedAt = at;
+        return;
+      }
       this.close();
     }
     throw new Error(`Could not append to ${this.shardFile}: the shard keeps being replaced`);
+  }
+
+  // True when the path was last found naming our file less than CLAIM_CHECK_MS ago, by a
+  // clock read after the write returned. A clock that stands still or goes back (a test's
+  // fake timers) never counts as recent: then every write is checked, as without a window.
+  private checkedRecently(): boolean {
+    const elapsed = monotonicNow() - this.checkedAt;
+    return elapsed > 0 && elapsed < CLAIM_CHECK_MS;
   }
 
   private writeLine(line: Buffer): void {
@@ -360,6 +584,9 @@ export class AuditLog {
       const access = this.sharded
         ? constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK
         : constants.O_WRONLY;
+      // Opening resolves the path like the claim check's stat does: a claim after this
+      // instant is one the file we get was not yet part of (see CLAIM_CHECK_MS).
+      const openedAt = monotonicNow();
       const fd = openSync(this.shardFile, access | constants.O_APPEND | constants.O_CREAT, 0o644);
       const stat = fstatSync(fd);
       if (!stat.isFile() && !stat.isCharacterDevice()) {
@@ -371,6 +598,7 @@ export class AuditLog {
       if (this.sharded) this.endsMidLine = stat.size > 0 && endsWithTornLine(fd, stat.size);
       this.fd = fd;
       this.fdIdentity = { dev: stat.dev, ino: stat.ino };
+      this.checkedAt = openedAt;
       return fd;
     } catch (error) {
       throw writeError(this.shardFile, error);
@@ -659,7 +887,14 @@ function tailSeq(file: string): number | undefined {
   }
 }
 
+// The envelope as the writer writes it, first in the line: its `seq` is the top-level one.
+const ENVELOPE_SEQ =
+  /^\{"id":"[^"\\]*","timestamp":"[^"\\]*","session_id":"[A-Za-z0-9_-]*","seq":(\d{1,15})[,}]/;
+
 function seqOfLine(line: string): number | undefined {
+  // Most lines are the writer's own: read their seq without parsing the whole line.
+  const envelope = ENVELOPE_SEQ.exec(line);
+  if (envelope !== null && line.endsWith('}')) return Number(envelope[1]);
   try {
     const seq = (JSON.parse(line) as { seq?: unknown }).seq;
     return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;

@@ -4,6 +4,7 @@ export {
   AuditLog,
   type AuditLogOptions,
   assertSessionId,
+  CLAIM_CHECK_MS,
   detectRepoRoot,
   type Entry,
   ensureActiveDir,
@@ -13,6 +14,7 @@ export {
   newSessionId,
   SESSION_ID_PATTERN,
   SHARD_NAME_PATTERN,
+  timestampInstant,
 } from './audit-log.js';
 export {
   compactJson,

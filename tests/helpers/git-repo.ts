@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
-export const BIN = join(ROOT, 'dist', 'bin.js');
+// The bin package.json names (CommonJS; it hands all but `log` to dist/bin.js).
+export const BIN = join(ROOT, 'dist', 'bin.cjs');
 
 /** Environment for git and the CLI in tests: isolated from the user's git config and hooks. */
 export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -94,11 +94,41 @@ describe('detectRepoRoot', () => {
     expect(existsSync(join(dir, 'logs'))).toBe(false);
   });
 
-  it('says that git was not found when git is not on PATH', () => {
+  it('finds a plain repository without starting git; says git was not found where it needs it', () => {
     const { root } = repo();
     const emptyBin = folder();
-    const outcome = detectInChild(root, { PATH: emptyBin });
+    // `audit-hooks log` runs on every agent tool call: the common case reads .git itself.
+    expect(detectInChild(join(root), { PATH: emptyBin })).toEqual({ root });
+    const outcome = detectInChild(folder(), { PATH: emptyBin });
     expect(outcome.root).toBeUndefined();
     expect(outcome.error).toMatch(/git was not found/);
+  });
+
+  it('leaves to git what git decides otherwise: inside .git, a bare repository, core.worktree', () => {
+    const { root, git } = repo();
+    expect(detectInChild(join(root, '.git'))).toMatchObject({
+      error: expect.stringContaining('Not in a git repository'),
+    });
+
+    const bare = folder();
+    git('init', '-q', '--bare', bare);
+    expect(detectInChild(bare)).toMatchObject({
+      error: expect.stringContaining('Not in a git repository'),
+    });
+
+    const moved = repo();
+    const tree = folder();
+    moved.git('config', 'core.worktree', tree);
+    expect(detectRepoRoot(moved.root)).toBe(tree);
+  });
+
+  it('a submodule’s own root', () => {
+    const inner = repo();
+    inner.git('commit', '-q', '--allow-empty', '-m', 'inner');
+    const outer = repo();
+    outer.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', inner.root, 'sub');
+    const sub = join(outer.root, 'sub', 'deep');
+    mkdirSync(sub);
+    expect(detectInChild(sub)).toEqual({ root: join(outer.root, 'sub') });
   });
 });

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuditLog, MAX_LINE_BYTES } from '../../src/writer/index.js';
+import { AuditLog, CLAIM_CHECK_MS, MAX_LINE_BYTES } from '../../src/writer/index.js';
 import { readJsonl, tempDir } from '../helpers/git-repo.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -335,6 +335,9 @@ describe('a shard claimed by consolidation (§4)', () => {
     const one = log.log({ n: 1 });
     const claimed = join(activeDir(), 'claimed-by-consolidation');
     renameSync(log.shardFile, claimed);
+    // What the writer writes within CLAIM_CHECK_MS of its last check goes, unchecked, to the
+    // claimed file (a consolidation reads it only after that long); then it checks.
+    pastClaimWindow();
 
     const two = log.log({ n: 2 });
     const three = log.log({ n: 3 });
@@ -349,11 +352,34 @@ describe('a shard claimed by consolidation (§4)', () => {
     expect(readJsonl(claimed).map((entry) => entry.id)).not.toContain(three.id);
   });
 
+  it('writes what comes within CLAIM_CHECK_MS of its last check to the file it has open', () => {
+    const log = new AuditLog({ repoRoot: root, sessionId: 's' });
+    const shard = log.shardFile;
+    const claimed = join(activeDir(), 'claimed-by-consolidation');
+    // Unless the clock says the window passed meanwhile, the next line follows the first.
+    for (let tries = 0; tries < 20; tries++) {
+      log.log({ n: 1 });
+      renameSync(shard, claimed);
+      const two = log.log({ n: 2 });
+      if (existsSync(shard)) {
+        // The window had passed (a slow machine): the writer checked and wrote it again.
+        log.close();
+        rmSync(shard);
+        rmSync(claimed);
+        continue;
+      }
+      expect(readJsonl(claimed).at(-1)).toEqual(two);
+      return;
+    }
+    throw new Error(`${CLAIM_CHECK_MS} ms never sufficed for two writes here`);
+  });
+
   it('does not lose the next entry when the claimed shard was already deleted', () => {
     const log = new AuditLog({ repoRoot: root, sessionId: 's' });
     log.log({ n: 1 });
     unlinkSync(log.shardFile); // consolidated and removed
     rmSync(activeDir(), { recursive: true }); // even the folder
+    pastClaimWindow(); // a claim is never removed sooner (it is read only after that long)
 
     const two = log.log({ n: 2 });
     expect(readJsonl(log.shardFile)).toEqual([two]);
@@ -414,3 +440,8 @@ describe('v2 writer additions', () => {
     rmSync(outside, { recursive: true });
   });
 });
+
+/** Waits (synchronously) until a writer's claim check window has surely passed. */
+function pastClaimWindow(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, CLAIM_CHECK_MS + 1);
+}
