@@ -193,6 +193,13 @@ export function readHistory(root, failures, options = {}) {
   return byId;
 }
 
+/** What is wrong in logs/history right now (whole files, ids once, nothing rewritten since `seen`). */
+export function historyFindings(root, seen, options = {}) {
+  const failures = [];
+  readHistory(root, failures, { ...options, seen });
+  return failures;
+}
+
 /** Claims and shards: `logs/active/*.jsonl` and the `*.jsonl` of claim sets (not their runs). */
 export function pendingFiles(root) {
   const active = join(root, 'logs', 'active');

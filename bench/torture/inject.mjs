@@ -6,6 +6,9 @@
 //   { "kind": "kill", "at": n }               SIGKILL itself just before mutating call n
 //   { "kind": "kill", "step": s, "nth": n }   … just before the n-th call of protocol step s
 //   { "kind": "stop", "at"|"step"… }          SIGSTOP itself there instead (the harness resumes it)
+//   { "kind": "kill-after", "ms": n }         SIGKILL itself n ms after start, whatever it is
+//                                             doing (from a worker thread: sync code cannot
+//                                             hold it off), like a kill -9 from outside
 //   { "kind": "tear", "at": n, "under": dir } write half of the n-th write below `dir`, then SIGKILL
 //   { "kind": "errno", "code": "ENOSPC"|"EROFS", "under": dir, "budget"?: bytes }
 //        fail like a full disk (after `budget` bytes: a short write first, as the kernel
@@ -27,6 +30,7 @@ import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { basename, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 
 const parsed = JSON.parse(process.env.AUDIT_HOOKS_TORTURE_FAULT ?? 'null');
 const applies =
@@ -140,6 +144,8 @@ export function stepOf(name, target) {
   if (/\/\.claimed\/\.claiming-/.test(path) || /\/\.claimed\/\.claiming-/.test(from))
     return 'claim';
   if (/\/logs\/active\/\.claimed$/.test(path)) return 'claim';
+  // (logs/quarantine is made under a temporary name with its .gitignore, then renamed)
+  if (/\/logs\/\.quarantine-/.test(path) || /\/logs\/\.quarantine-/.test(from)) return 'publish';
   if (/\/logs\/(history|quarantine)(\/|$)/.test(path) && !path.endsWith('/.gitignore'))
     return 'publish';
   return 'other';
@@ -316,7 +322,14 @@ if (spec !== null) {
     };
   }
   if (spec.deny !== undefined) wrapDeny(spec.deny);
-  if (spec.kind !== undefined && spec.kind !== 'none') wrapMutating();
+  if (spec.kind === 'kill-after') {
+    const worker = new Worker(
+      `setTimeout(() => process.kill(${realPid}, 'SIGKILL'), ${Number(spec.ms)});`,
+      { eval: true },
+    );
+    worker.unref();
+  }
+  if (['count', 'trace', 'kill', 'stop', 'tear', 'errno'].includes(spec.kind)) wrapMutating();
   syncBuiltinESMExports();
   // A test that frees the disk again tells the injection so.
   globalThis.__AUDIT_HOOKS_TORTURE_REFILL = () => {
