@@ -181,7 +181,7 @@ export function readHistory(root, failures, options = {}) {
         failures.push(`${where}: entry ${entry.id} is not under its UTC day`);
       }
       if (previous !== undefined && compareEntries(previous, entry) >= 0) {
-        failures.push(`${where}: out of §3 order or repeated`);
+        failures.push(`${where}: id ${entry.id} is out of §3 order or repeated`);
       }
       previous = entry;
       const other = byId.get(entry.id);
@@ -216,17 +216,23 @@ export function pendingFiles(root) {
  * What git holds of the history: finds a batch file HEAD lacks, one that differs from HEAD,
  * or one that is not tracked (`clean`: the worktree must equal HEAD under logs/).
  */
-export function checkCommitted(root, failures, env) {
+export function checkCommitted(root, failures, env, expected = []) {
+  const theirs = (file) =>
+    expected.some(
+      (name) => file === `logs/history/${name}` || file.startsWith(`logs/history/${name}/`),
+    );
   const git = (...args) =>
     spawnSync('git', args, { cwd: root, env, encoding: 'utf8' }).stdout.trim();
   const untracked = git('ls-files', '-z', '--others', '--', 'logs/history')
     .split('\0')
     .filter(Boolean);
-  for (const file of untracked) failures.push(`${file} is not committed`);
+  for (const file of untracked.filter((f) => !theirs(f))) failures.push(`${file} is not committed`);
   const changed = git('diff', '--name-only', '-z', 'HEAD', '--', 'logs/history')
     .split('\0')
     .filter(Boolean);
-  for (const file of changed) failures.push(`${file} differs from what HEAD holds`);
+  for (const file of changed.filter((f) => !theirs(f))) {
+    failures.push(`${file} differs from what HEAD holds`);
+  }
   return { untracked: untracked.length, changed: changed.length };
 }
 
@@ -474,6 +480,8 @@ export function checkRepo(root, options = {}) {
   if (!options.allowPending && counts.shardsLeft > 0) {
     failures.push(`${counts.shardsLeft} shards or claims left in logs/active after the final run`);
   }
-  if (options.committed !== undefined) checkCommitted(root, failures, options.committed.env);
+  if (options.committed !== undefined) {
+    checkCommitted(root, failures, options.committed.env, options.expected);
+  }
   return { counts, failures };
 }
