@@ -785,6 +785,23 @@ describe('SPEC §5 invariants under concurrency, crashes and git', () => {
     expectAllCommitted(repo.root);
   });
 
+  it('(5) nothing dropped silently: a line quarantined for an id already consolidated keeps its bytes, CR and byte-order mark included', async () => {
+    const repo = hookedRepo();
+    const active = join(repo.root, 'logs', 'active');
+    mkdirSync(active, { recursive: true });
+    writeFileSync(join(active, '20261124T000000_first.jsonl'), `${entryLine('held', 0)}\n`);
+    expect((await startCli(repo.root, ['consolidate']).end).code).toBe(0);
+    // The same id with other content, from an editor on Windows: BOM, CRLF.
+    const other = entryLine('held', 0).replace('"i":0', '"i":1');
+    const shard = '20261124T000001_win.jsonl';
+    writeFileSync(join(active, shard), `\uFEFF${other}\r\n`);
+    expect((await startCli(repo.root, ['consolidate']).end).code).toBe(0);
+
+    expect(
+      quarantineRecords(repo.root).map((record) => [record.source, record.line, record.text]),
+    ).toEqual([[`logs/active/${shard}`, 1, `\uFEFF${other}\r`]]);
+  });
+
   it('(5) nothing dropped silently: a shard nobody can read stays in logs/active however many commits pass', async () => {
     const repo = hookedRepo();
     // Each run gives the shard back under a longer name; from a 228-character name that is
@@ -900,5 +917,20 @@ describe('SPEC §5 invariants under concurrency, crashes and git', () => {
     gitIn(root, ['merge', '-q', '--no-edit', 'side']);
     expectEachOnce(root, labels);
     expectAllCommitted(root);
+  });
+});
+
+describe('SPEC §4 promises the in-commit protocol relies on', () => {
+  it('never committed by accident: in a repository where nothing ran yet, an agent logs and `git add -A && git commit` carries no raw shard', async () => {
+    const repo = hookedRepo();
+    const logged = repo.cli(['log', '{"event":"first"}', '--session', 'fresh']);
+    expect(logged.status).toBe(0);
+    writeFileSync(join(repo.root, 'code.txt'), 'work\n');
+    gitIn(repo.root, ['add', '-A']);
+    expectCommitted(await commit(repo.root, 'everything'), 'everything');
+
+    const committed = gitIn(repo.root, ['show', '--name-only', '--format=', 'HEAD']);
+    expect(committed.split('\n').filter((file) => file.startsWith('logs/active/'))).toEqual([]);
+    expect(gitIn(repo.root, ['status', '--porcelain']).trim()).toBe('');
   });
 });
