@@ -899,6 +899,20 @@ const CASES = {
       const existed = existsSync(path);
       if (existed) spawnSync('mv', [path, moved]);
       symlinkSync(outside, path);
+      if (folder === 'active') {
+        // The writer too: one clear line, exit 1, nothing written through the link.
+        const logged = t.cli(['log', '{"event":"through-a-link"}', '--session', 'linked']);
+        tried++;
+        if (logged.status === 0 || snapshotDir(outside) !== before) {
+          t.fail(
+            `audit-hooks log with logs/active a link: exit ${logged.status}, the outside folder ${snapshotDir(outside) === before ? 'unchanged' : 'written to'}`,
+          );
+          // (what it wrote there is not the repository's: put the folder back as it was)
+          for (const name of readdirSync(outside)) {
+            if (!before.includes(`${name}\0`)) rmSync(join(outside, name));
+          }
+        }
+      }
       const result = await commit(t.root, `with logs/${folder} a link`);
       tried++;
       const said = hookWarnings(result.stderr);
