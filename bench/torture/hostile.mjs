@@ -1127,6 +1127,37 @@ const CASES = {
         env: cleanEnv(),
       });
   },
+  async 'damaged-claim-set'(t) {
+    t.title =
+      'a claim set whose manifest.json is damaged (a hand edit, a disk error): the step names it in one warning and goes on with the other shards and sets';
+    const first = entry('in-damaged-set');
+    t.shard('20260401T000000_first.jsonl', [first]);
+    t.cli(['consolidate']);
+    const claimed = join(t.root, 'logs', 'active', '.claimed');
+    const set = readdirSync(claimed).find((name) => !name.startsWith('.'));
+    const manifest = join(claimed, set, 'manifest.json');
+    // Replace (not edit) the file: the run folder keeps its own link to the good one.
+    rmSync(manifest);
+    writeFileSync(manifest, '{"version":2,"set":');
+    t.allow(new RegExp(`^audit-hooks: warning: .*${set}`));
+    const later = entry('after-damaged-set');
+    t.shard('20260401T000001_later.jsonl', [later]);
+    t.keep(later);
+    const done = await commit(t.root, 'with a damaged claim set');
+    const said = hookWarnings(done.stderr);
+    if (!said.some((line) => line.includes(set))) {
+      t.fail(`the warning does not name the damaged set: ${said.join(' | ')}`);
+    }
+    const history = readHistory(t.root, []);
+    if (!history.has(JSON.parse(later).id)) {
+      t.fail('the shards next to a damaged claim set were not consolidated');
+    }
+    // The damaged set is left for a person; its batch was published before the damage.
+    t.gitAdd('logs/history');
+    rmSync(join(claimed, set), { recursive: true, force: true });
+    t.keep(first);
+    t.tried = 1;
+  },
 };
 
 function shuffle(items, seed) {
