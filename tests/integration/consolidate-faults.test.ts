@@ -202,11 +202,14 @@ function expectCommitted(end: ChildEnd, what: string): void {
 }
 
 function expectOk(end: ChildEnd, what: string): void {
-  expect({ what, code: end.code, signal: end.signal, stderr: end.stderr }).toEqual({
+  // (the library fixture reports an error as `{"error": …}` on stdout)
+  const error = /^\{"error":(".*")\}$/m.exec(end.stdout)?.[1];
+  expect({ what, code: end.code, signal: end.signal, stderr: end.stderr, error }).toEqual({
     what,
     code: 0,
     signal: null,
     stderr: '',
+    error: undefined,
   });
 }
 
@@ -577,6 +580,25 @@ describe('SPEC §5 invariants under concurrency, crashes and git', () => {
     ]);
   });
 
+  it('(3) crash-safe: killed between creating its lock and writing its token, the next commit leaves no lock behind', async () => {
+    const repo = hookedRepo();
+    const labels = seedShard(repo.root, 'a', 10);
+    // The lock's first call creates it, the second writes its token.
+    const killed = await startCli(repo.root, ['consolidate'], {
+      kind: 'kill',
+      step: 'lock',
+      nth: 2,
+    }).end;
+    expect(killed.signal).toBe('SIGKILL');
+    expect(readFileSync(join(repo.root, LOCK), 'utf8')).toBe('');
+    labels.push(...seedShard(repo.root, 'b', 10));
+
+    expectCommitted(await commit(repo.root, 'next'), 'next');
+
+    expectEachOnce(repo.root, labels);
+    expect(existsSync(join(repo.root, LOCK))).toBe(false);
+  });
+
   it('(4) concurrency-safe: four consolidations at once (three that skip the lock, one commit) with a live writer lose and duplicate nothing', async () => {
     const repo = hookedRepo();
     const writers = startWriters(repo.root, [['live', 'live']], { max: 3000, pauseEvery: 2 });
@@ -647,6 +669,24 @@ describe('SPEC §5 invariants under concurrency, crashes and git', () => {
     expectCommitted(await committing.end, 'resumed before stage');
     expectCommitted(await commit(repo.root, 'last'), 'last');
 
+    expectEachOnce(repo.root, labels);
+    expectAllCommitted(repo.root);
+  });
+
+  it('(4) concurrency-safe: a run stopped while it writes its batch, whose claim set a commit released meanwhile, ends cleanly when resumed', async () => {
+    const repo = hookedRepo();
+    const labels = seedShard(repo.root, 'r', 100, { days: 2 });
+    // (its lock names a pid nobody here has, so the commit does not wait it out)
+    let foreign = 200;
+    while (isAlive(foreign)) foreign++;
+    const stopped = startRun(repo.root, {}, { kind: 'stop', step: 'batch', nth: 3, pid: foreign });
+    await waitStopped(stopped.child.pid as number, stopped);
+    // The commit does the whole job, and its post-commit step releases the claim set the
+    // stopped run was writing into.
+    expectCommitted(await commit(repo.root, 'overtakes'), 'overtakes');
+    stopped.child.kill('SIGCONT');
+
+    expectOk(await stopped.end, 'resumed');
     expectEachOnce(repo.root, labels);
     expectAllCommitted(repo.root);
   });
@@ -881,6 +921,30 @@ describe('SPEC §5 invariants under concurrency, crashes and git', () => {
     expectCommitted(await commit(repo.root, 'last'), 'last');
     expectEachOnce(repo.root, labels);
     expectAllCommitted(repo.root);
+  });
+
+  it('(7) git may change logs/history at any moment: right after a commit, a sparse checkout without logs/ takes its batch files away', async () => {
+    const repo = hookedRepo();
+    seedShard(repo.root, 's', 20);
+    // The post-commit step releases the claim set a second after git recorded the batch file
+    // in its index (without the pause, as often as a commit crosses a second boundary).
+    const pidFile = join(tempDir(), 'pid');
+    const committing = startCommit(repo.root, 'one', {
+      kind: 'stop',
+      step: 'release',
+      argv: 'post-commit',
+      pidFile,
+    });
+    const hook = await pidIn(pidFile);
+    await waitStopped(hook);
+    await sleep(1100);
+    process.kill(hook, 'SIGCONT');
+    expectCommitted(await committing.end, 'one');
+
+    const said = gitIn(repo.root, ['sparse-checkout', 'set', '--no-cone', '/*', '!/logs/']);
+
+    expect(said).toBe('');
+    expect(batchFiles(repo.root)).toEqual([]);
   });
 
   it('(7) git may change logs/history at any moment: a merge and a checkout landing while a consolidation is stopped between claim and publish are neither overwritten nor dropped, and its batch still appears', async () => {
