@@ -111,13 +111,17 @@ function totals(all) {
     lost: sum(undefined, 'lost'),
     altered: sum(undefined, 'altered'),
     duplicated: all.reduce(
-      (n, c) => n + c.failures.filter((f) => /is in the history twice/.test(f)).length,
+      (n, c) => n + c.failures.filter((f) => /: id \S+ is in the history twice/.test(f)).length,
       0,
     ),
     loadEntries: sum('load', 'tried'),
     faultsSurvived: all
-      .filter((c) => c.group === 'faults' && c.failures.length === 0)
-      .reduce((n, c) => n + (c.faults ?? 0), 0),
+      .filter((c) => c.group === 'faults')
+      .reduce(
+        (n, c) =>
+          n + (c.faults ?? 0) - (c.failures.length === 0 ? 0 : (c.failedFaults ?? c.faults ?? 0)),
+        0,
+      ),
     faults: sum('faults', 'faults'),
     badInputs: sum('hostile', 'tried'),
   };
@@ -129,7 +133,7 @@ function renderFigures(r) {
     `Last full run: ${r.date.slice(0, 10)}, ${r.seconds} s on ${r.platform}, Node ${r.node}, ${cpuCount()} CPUs.`,
     '',
     `- **Load held**: ${t.loadEntries.toLocaleString('en-US')} entries written concurrently while real commits and consolidations ran in loops.`,
-    `- **Faults survived**: ${t.faultsSurvived.toLocaleString('en-US')} of ${t.faults.toLocaleString('en-US')} injected faults (SIGKILL at random and before every protocol step, stopped runs overtaken past the lock, PID namespaces, a clock stepped back, git merge/checkout/reset/stash/sparse checkout under a consolidation, full disk, read-only folders, blocked paths).`,
+    `- **Faults survived**: ${t.faultsSurvived.toLocaleString('en-US')} of ${t.faults.toLocaleString('en-US')} injected faults, each survived when every check after it passed (SIGKILL at random and before every protocol step, stopped runs overtaken past the lock, PID namespaces, a clock stepped back, git merge/checkout/reset/stash/sparse checkout under a consolidation, full disk, read-only folders, blocked paths).`,
     `- **Bad inputs tried**: ${t.badInputs.toLocaleString('en-US')} (lines, files, links and commands across ${r.cases.filter((c) => c.group === 'hostile').length} hostile cases).`,
     `- **Lost: ${t.lost}. Altered: ${t.altered}.** Duplicated in history: ${t.duplicated}. Cases failed: ${t.failed} of ${t.cases}${
       t.failed > 0

@@ -93,14 +93,18 @@ export function consolidateOk(build, root, failures, what) {
   return result;
 }
 
-/** The record of one fault case. */
-export function caseResult(name, title, figures, counts, failures, faultCount) {
+/**
+ * The record of one fault case. `failedFaults`: after how many of its faults a check failed
+ * (default: all of them, when the case failed at all).
+ */
+export function caseResult(name, title, figures, counts, failures, faultCount, failedFaults) {
   return {
     group: 'faults',
     name,
     title,
     figures,
     faults: faultCount,
+    failedFaults: failures.length === 0 ? 0 : Math.min(faultCount, failedFaults ?? faultCount),
     tried: counts.acknowledged ?? 0,
     lost: counts.lost ?? 0,
     altered: counts.altered ?? 0,

@@ -136,9 +136,11 @@ export async function stoppedPastLock(build, s, progress) {
   const seen = new Map();
   let stops = 0;
   let overtaken = 0;
+  let failedStops = 0;
   const seed = (name, count) => seedShard(repo.root, `20260301T000000_${name}.jsonl`, name, count);
   for (let round = 0; round < s.stopRounds; round++) {
-    for (const point of POINTS) {
+    for (const [index, point] of POINTS.entries()) {
+      const failuresBefore = failures.length;
       const name = `${point.step}${round}`;
       seeds = merge(seeds, seed(`${name}a`, 120), seed(`${name}b`, 60));
       const stopped = startRun(build, repo.root, {}, point);
@@ -148,8 +150,9 @@ export async function stoppedPastLock(build, s, progress) {
       if (!lock.startsWith(`${stopped.child.pid} `))
         failures.push(`${name}: the lock is not the stopped run's`);
       seeds = merge(seeds, seed(`${name}c`, 30));
-      // Every other round the one that overtakes is a real commit (its 2 s lock wait).
-      if (round % 2 === 0) {
+      // Every other time the one that overtakes is a real commit (past its 2 s lock wait),
+      // which also releases the set the stopped run works on.
+      if ((round + index) % 2 === 0) {
         expectRunOk(
           await startRun(build, repo.root, { lockWaitMs: 100 }).done,
           failures,
@@ -169,12 +172,14 @@ export async function stoppedPastLock(build, s, progress) {
       stopped.child.kill('SIGCONT');
       expectRunOk(await stopped.done, failures, `${name}, resumed`);
       for (const failure of historyFindings(repo.root, seen)) failures.push(`${name}: ${failure}`);
+      if (failures.length > failuresBefore) failedStops++;
     }
     // stage, and release: the steps of a real commit, stopped in the hook.
     for (const [argv, step] of [
       ['pre-commit', 'stage'],
       ['post-commit', 'release'],
     ]) {
+      const failuresBefore = failures.length;
       const name = `${step}${round}`;
       seeds = merge(seeds, seed(`${name}a`, 100));
       const pidFile = join(freshDir('pid'), 'pid');
@@ -197,6 +202,7 @@ export async function stoppedPastLock(build, s, progress) {
       const said = hookWarnings(done.stderr);
       if (done.status !== 0 || said.length > 0) failures.push(`${name}, resumed: ${done.stderr}`);
       for (const failure of historyFindings(repo.root, seen)) failures.push(`${name}: ${failure}`);
+      if (failures.length > failuresBefore) failedStops++;
     }
     progress(`stopped past the lock: round ${round + 1}/${s.stopRounds}`);
   }
@@ -210,6 +216,7 @@ export async function stoppedPastLock(build, s, progress) {
     counts,
     failures,
     stops,
+    failedStops,
   );
 }
 
@@ -373,7 +380,7 @@ export async function clockStepBack(build, s, progress) {
   progress(`clock stepped back: ${duplicated} of ${s.clockRounds} rounds duplicated an entry`);
   if (duplicated > 0) {
     failures.push(
-      `${duplicated} of ${s.clockRounds} rounds: a re-appended entry is in the history twice (the later claim set sorts first, and its ledger holds only sets that sort before it)`,
+      `${duplicated} of ${s.clockRounds} rounds: a re-appended entry reached the history twice (the later claim set sorts first, and its ledger holds only sets that sort before it)`,
     );
   }
   const counts = await finalCommit(repo.root, failures, 'clock stepped back', {
@@ -386,5 +393,6 @@ export async function clockStepBack(build, s, progress) {
     { ...counts, acknowledged: ids.length },
     failures,
     s.clockRounds,
+    duplicated,
   );
 }

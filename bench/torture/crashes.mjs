@@ -241,6 +241,7 @@ export async function killAtEveryStep(build, s, progress) {
   const perScenario = {};
   const counts = { acknowledged: 0, lost: 0, altered: 0, quarantined: 0 };
   let killedAt = 0;
+  let failedPoints = 0;
   for (const scenario of built.list) {
     const steps = await traceSteps(scenario);
     const template = new Map(
@@ -252,6 +253,7 @@ export async function killAtEveryStep(build, s, progress) {
     perScenario[scenario.name] = `${points.length} of ${steps.length + 1}`;
     counts.acknowledged += scenario.seeds.size;
     for (const at of points) {
+      const failuresBefore = failures.length;
       const step = steps[at - 1] ?? 'after the last';
       const where = `${scenario.name}, killed before call ${at} (${step})`;
       const dir = freshDir(`step-${scenario.name}-${at}`);
@@ -301,6 +303,7 @@ export async function killAtEveryStep(build, s, progress) {
       }
       addCounts(counts, middle.counts);
       addCounts(counts, end);
+      if (failures.length > failuresBefore) failedPoints++;
       rmSync(dir, { recursive: true, force: true });
     }
     progress(`every step, ${scenario.name}: ${points.length} crash points of ${steps.length}`);
@@ -316,6 +319,7 @@ export async function killAtEveryStep(build, s, progress) {
     counts,
     failures,
     killedAt,
+    failedPoints,
   );
 }
 

@@ -43,8 +43,10 @@ import {
 } from '../helpers/history.js';
 import { gitIn, hookEnv, linkBin, ok, removeScratch } from '../helpers/install.js';
 
-// Processes a test started: a failed test must not leave writers writing or runs stopped.
+// Processes a test started (and the hook processes of its commits it stopped): a failed
+// test must not leave writers writing or runs stopped.
 const started = new Set<ChildProcess>();
+const hooks = new Set<number>();
 afterEach(() => {
   for (const child of started) {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -53,8 +55,20 @@ afterEach(() => {
     }
   }
   started.clear();
+  for (const pid of hooks) if (isStoppedHook(pid)) process.kill(pid, 'SIGKILL');
+  hooks.clear();
   removeScratch();
 });
+
+/** Still a commit step of audit-hooks (not a process that got its pid since). */
+function isStoppedHook(pid: number): boolean {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('audit-hooks') && cmdline.includes('hook');
+  } catch {
+    return false;
+  }
+}
 
 const INJECT = join(ROOT, 'bench', 'torture', 'inject.mjs');
 const DAY = '2026-11-24';
@@ -184,12 +198,14 @@ function waitStopped(pid: number, run?: Running): Promise<true> {
   });
 }
 
-/** The pid a process wrote to `file` (the `pidFile` option of the fault). */
-function pidIn(file: string): Promise<number> {
-  return waitFor(`a pid in ${file}`, () => {
+/** The pid a hook process wrote to `file` (the `pidFile` option of the fault). */
+async function pidIn(file: string): Promise<number> {
+  const pid = await waitFor(`a pid in ${file}`, () => {
     const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
     return text === '' ? undefined : Number(text.split('\n')[0]);
   });
+  hooks.add(pid);
+  return pid;
 }
 
 /** A commit made through the hooks, which said nothing but what they did (git shows a hook's
