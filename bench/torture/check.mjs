@@ -1,13 +1,22 @@
-// The end-state check: compares what is on disk with what writers acknowledged, and says
-// exactly what was lost, altered, duplicated or left behind. Independent of src/: it
-// re-implements the §3 order and §5 layout rules it checks.
+// The end-state check: compares what is on disk (and in git) with what writers acknowledged,
+// and says exactly what was lost, altered, duplicated, rewritten or left behind.
+// Independent of src/: it re-implements the §3 order and the §5 layout rules it checks.
+//
+//   logs/history/<UTC day>/<stamp of the last entry>-<sha-256 of the bytes, 20 hex>.jsonl
+//   logs/active/*.jsonl                 shards
+//   logs/active/.claimed/<set>/*.jsonl  claims (their run-*/ folders hold a run's output)
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expectedEntry } from './payload.mjs';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const BATCH = /^(\d{8}T\d{9}Z)-([0-9a-f]{20})\.jsonl$/;
 const PARTITION = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
-const TEMP = /\.jsonl\.\d+$/;
+/** What a killed writer of a temp file leaves: write-file-atomic's and the batch writer's. */
+const TEMP = /(\.jsonl\.\d+$|(^|\/)\.tmp-[^/]*$)/;
 const COMMIT_STAMP = /,"commit":"[0-9a-f]{40}"(?=}$)/;
 
 /**
@@ -79,49 +88,158 @@ export function compareEntries(a, b) {
   );
 }
 
-/** Reads `logs/history`: every line an entry, partitions named and sorted right, ids unique. */
-export function readHistory(root, failures) {
+/** `20261127T153303123Z`: an instant as a batch name carries it. */
+export function compactStamp(instant) {
+  return new Date(instant).toISOString().replaceAll(/[-:.]/g, '');
+}
+
+export function sha256(bytes) {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The history files of `root` (relative to logs/history): v2 batch files, and v1 daily
+ * partitions when `allowPartitions`. Anything else there is a finding, unless `expected`
+ * (relative names of files a user or git put there) lists it; temp files are findings
+ * unless `allowTemp`.
+ */
+export function historyFiles(root, failures, options = {}) {
   const dir = join(root, 'logs', 'history');
-  const byId = new Map();
+  const found = [];
+  const expected = new Set(options.expected ?? []);
   for (const path of walk(dir)) {
-    const name = relative(dir, path);
-    const match = path.endsWith('/') || path.endsWith('@') ? null : PARTITION.exec(name);
-    if (match === null && TEMP.test(name)) continue; // reported (or allowed) by checkRepo
-    if (match === null) {
-      failures.push(`stray ${path.endsWith('/') ? 'folder' : 'file'} in logs/history: ${name}`);
+    const name = relative(dir, path.replace(/[/@]$/, ''));
+    if (expected.has(name) || [...expected].some((e) => name.startsWith(`${e}/`))) continue;
+    const parts = name.split('/');
+    if (path.endsWith('/')) {
+      if (parts.length === 1 && DAY.test(name)) continue;
+      failures.push(`stray folder in logs/history: ${name}`);
       continue;
     }
-    const day = match[1];
+    if (TEMP.test(name)) {
+      if (!options.allowTemp) failures.push(`temp file left in logs/history: ${name}`);
+      continue;
+    }
+    if (path.endsWith('@')) {
+      failures.push(`not a regular file in logs/history: ${name}`);
+      continue;
+    }
+    if (parts.length === 2 && DAY.test(parts[0]) && BATCH.test(parts[1])) {
+      found.push({ name, day: parts[0], kind: 'batch', path });
+      continue;
+    }
+    if (parts.length === 1 && PARTITION.test(name) && options.allowPartitions) {
+      found.push({ name, day: PARTITION.exec(name)[1], kind: 'partition', path });
+      continue;
+    }
+    failures.push(`stray file in logs/history: ${name}`);
+  }
+  return found;
+}
+
+/**
+ * Reads `logs/history`: every batch whole (final newline, every line an entry on the
+ * batch's UTC day, in §3 order), named after its content (the stamp of its last entry, the
+ * sha-256 of its bytes), and each id once across all files. `seen` (path → sha-256) carries
+ * what earlier checks saw: a path whose bytes changed was rewritten, which never may happen.
+ */
+export function readHistory(root, failures, options = {}) {
+  const byId = new Map();
+  for (const file of historyFiles(root, failures, options)) {
+    const bytes = readFileSync(file.path);
+    const where0 = `logs/history/${file.name}`;
+    if (options.seen !== undefined) {
+      const hash = sha256(bytes);
+      const before = options.seen.get(file.name);
+      if (before !== undefined && before !== hash) failures.push(`${where0} was rewritten`);
+      options.seen.set(file.name, hash);
+    }
     let previous;
-    splitLines(readFileSync(path)).forEach(({ bytes, partial }, index) => {
-      const where = `logs/history/${name}:${index + 1}`;
-      if (partial) failures.push(`${where}: no final newline (half-written partition?)`);
-      const parsed = parseEntry(bytes);
+    const lines = splitLines(bytes);
+    if (file.kind === 'batch') {
+      const [, stamp, hash] = BATCH.exec(file.name.split('/')[1]);
+      if (lines.length === 0) failures.push(`${where0}: an empty batch file`);
+      if (!sha256(bytes).startsWith(hash)) {
+        failures.push(`${where0}: its name does not match its bytes (half-written or edited?)`);
+      }
+      const last = lines.length > 0 ? parseEntry(lines.at(-1).bytes) : undefined;
+      if (last !== undefined && compactStamp(Date.parse(last.entry.timestamp)) !== stamp) {
+        failures.push(`${where0}: its name does not carry the instant of its last entry`);
+      }
+    }
+    lines.forEach(({ bytes: line, partial }, index) => {
+      const where = `${where0}:${index + 1}`;
+      if (partial) failures.push(`${where}: no final newline (half-written file?)`);
+      const parsed = parseEntry(line);
       if (parsed === undefined) {
         failures.push(`${where}: not a valid entry`);
         return;
       }
       const { entry, text } = parsed;
-      if (text !== bytes.toString('utf8')) failures.push(`${where}: BOM or CR in history`);
-      if (new Date(Date.parse(entry.timestamp)).toISOString().slice(0, 10) !== day) {
-        failures.push(`${where}: entry ${entry.id} is not in the partition of its UTC day`);
+      if (text !== line.toString('utf8')) failures.push(`${where}: BOM or CR in history`);
+      if (new Date(Date.parse(entry.timestamp)).toISOString().slice(0, 10) !== file.day) {
+        failures.push(`${where}: entry ${entry.id} is not under its UTC day`);
       }
       if (previous !== undefined && compareEntries(previous, entry) >= 0) {
-        failures.push(`${where}: out of §3 order or repeated`);
+        failures.push(`${where}: id ${entry.id} is out of §3 order or repeated`);
       }
       previous = entry;
-      if (byId.has(entry.id)) failures.push(`${where}: id ${entry.id} is in the history twice`);
-      else byId.set(entry.id, { entry, line: text, where });
+      const other = byId.get(entry.id);
+      if (other !== undefined) {
+        failures.push(`${where}: id ${entry.id} is in the history twice (also ${other.where})`);
+      } else byId.set(entry.id, { entry, line: text, where });
     });
   }
   return byId;
 }
 
-/** Entries still waiting in `logs/active` (shards and claims), by id (count of copies). */
+/** What is wrong in logs/history right now (whole files, ids once, nothing rewritten since `seen`). */
+export function historyFindings(root, seen, options = {}) {
+  const failures = [];
+  readHistory(root, failures, { ...options, seen });
+  return failures;
+}
+
+/** Claims and shards: `logs/active/*.jsonl` and the `*.jsonl` of claim sets (not their runs). */
+export function pendingFiles(root) {
+  const active = join(root, 'logs', 'active');
+  return files(active).filter((path) => {
+    if (!path.endsWith('.jsonl')) return false;
+    const rel = relative(active, path).split('/');
+    if (rel.length === 1) return true;
+    // .claimed/<set>/<shard>.jsonl, .claimed/.claiming-<set>/<shard>.jsonl, v1 loose claims
+    return rel[0] === '.claimed' && (rel.length === 2 || rel.length === 3);
+  });
+}
+
+/**
+ * What git holds of the history: finds a batch file HEAD lacks, one that differs from HEAD,
+ * or one that is not tracked (`clean`: the worktree must equal HEAD under logs/).
+ */
+export function checkCommitted(root, failures, env, expected = []) {
+  const theirs = (file) =>
+    expected.some(
+      (name) => file === `logs/history/${name}` || file.startsWith(`logs/history/${name}/`),
+    );
+  const git = (...args) =>
+    spawnSync('git', args, { cwd: root, env, encoding: 'utf8' }).stdout.trim();
+  const untracked = git('ls-files', '-z', '--others', '--', 'logs/history')
+    .split('\0')
+    .filter(Boolean);
+  for (const file of untracked.filter((f) => !theirs(f))) failures.push(`${file} is not committed`);
+  const changed = git('diff', '--name-only', '-z', 'HEAD', '--', 'logs/history')
+    .split('\0')
+    .filter(Boolean);
+  for (const file of changed.filter((f) => !theirs(f))) {
+    failures.push(`${file} differs from what HEAD holds`);
+  }
+  return { untracked: untracked.length, changed: changed.length };
+}
+
+/** Entries still waiting in shards and claims, by id (every copy). */
 export function readPending(root) {
   const byId = new Map();
-  for (const path of files(join(root, 'logs', 'active'))) {
-    if (!path.endsWith('.jsonl')) continue;
+  for (const path of pendingFiles(root)) {
     for (const { bytes } of splitLines(readFileSync(path))) {
       const parsed = parseEntry(bytes);
       if (parsed === undefined) continue;
@@ -145,7 +263,7 @@ export function readQuarantine(root, failures) {
       continue;
     }
     if (TEMP.test(name)) continue; // reported (or allowed) by checkRepo
-
+    if (name === '.gitignore') continue; // the folder's own `*`
     splitLines(readFileSync(path)).forEach(({ bytes, partial }, index) => {
       let record;
       try {
@@ -212,14 +330,19 @@ function withoutCommit(line) {
  * options:
  *   ledgers        writer ledger files
  *   seeds          Map id → exact line: entries the runner put in shards (acknowledged)
- *   allowPending   acknowledged entries may still wait in logs/active (after a failed run)
- *   quarantine     'none' (any record is a finding) or 'torn' (only torn in-flight lines)
+ *   extraIds       ids that may be in the history although nobody here acknowledged them
+ *   allowPending   acknowledged entries may still wait in shards or claims (mid-run)
+ *   quarantine     'none' (any record is a finding), 'torn' (only torn in-flight lines), 'any'
  *   allowLock      a lock file may remain (a run is still going, or was just killed)
- *   allowTemp      temp files may remain (a run was just killed: the next one sweeps them)
+ *   allowTemp      temp files may remain (a run was just killed: the next one finishes)
+ *   seen           Map path → sha-256 of the history files seen by earlier checks (rewrites)
+ *   expected       names (relative to logs/history) of files a user or git put there
+ *   allowPartitions  v1 daily partitions may be in logs/history
+ *   committed      { env }: every batch file is committed, as it is, in HEAD
  */
 export function checkRepo(root, options = {}) {
   const failures = [];
-  const history = readHistory(root, failures);
+  const history = readHistory(root, failures, options);
   const pending = readPending(root);
   const quarantine = readQuarantine(root, failures);
   const ledger = readLedgers(options.ledgers ?? []);
@@ -342,17 +465,24 @@ export function checkRepo(root, options = {}) {
   }
 
   for (const path of walk(join(root, 'logs'))) {
-    const name = relative(root, path);
-    if (TEMP.test(name) && !options.allowTemp) failures.push(`temp file left behind: ${name}`);
+    const name = relative(root, path.replace(/[/@]$/, ''));
+    if (TEMP.test(name) && !options.allowTemp && !name.startsWith('logs/history/')) {
+      failures.push(`temp file left behind: ${name}`);
+    }
     if (/\.consolidate\.lock(\.break)?$/.test(name) && !options.allowLock) {
       failures.push(`lock file left behind: ${name}`);
     }
-    if (/^logs\/active\/(\.claimed\/)?[^/]*\.jsonl$/.test(name) && !/[/@]$/.test(path)) {
-      counts.shardsLeft++;
+    // Once everything is committed, no claim set may be left (nor one being filled or deleted).
+    if (!options.allowPending && /^logs\/active\/\.claimed\/[^/]+$/.test(name)) {
+      failures.push(`claim set left behind after the final commit: ${name}`);
     }
   }
+  counts.shardsLeft = pendingFiles(root).length;
   if (!options.allowPending && counts.shardsLeft > 0) {
     failures.push(`${counts.shardsLeft} shards or claims left in logs/active after the final run`);
+  }
+  if (options.committed !== undefined) {
+    checkCommitted(root, failures, options.committed.env, options.expected);
   }
   return { counts, failures };
 }

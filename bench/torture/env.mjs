@@ -3,6 +3,7 @@
 // machine allows them, fault injection at the fs edge when it does not).
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  appendFileSync,
   closeSync,
   cpSync,
   existsSync,
@@ -31,6 +32,8 @@ const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** The fault-injection preload (`node --import`), for machines where mounts are refused. */
 export const INJECT = pathToFileURL(join(HERE, 'inject.mjs')).href;
 export const WRITER_SCRIPT = join(HERE, 'writer.mjs');
+/** One consolidation through the library of a build, with options the CLI lacks. */
+export const RUN_SCRIPT = join(HERE, 'run.mjs');
 
 /** What the suite keeps away from git and the CLI: locations, hook managers, npm, debug. */
 const OUTSIDE_VARIABLES =
@@ -47,7 +50,8 @@ export function cleanEnv(extra = {}) {
 // ---------------------------------------------------------------------------------------
 // A private copy of dist/: another engineer's `npm run build` deletes dist/ first, which
 // would break a long run half-way. The copy keeps package.json (the CLI reads its version)
-// and links node_modules (the bundles import their dependencies from there).
+// and templates/ (install writes hooks from them), and links node_modules (the bundles
+// import their dependencies from there).
 
 function relativeImports(file) {
   const text = readFileSync(file, 'utf8');
@@ -89,11 +93,14 @@ export async function privateBuild() {
     await sleep(500);
   }
   cpSync(join(source, '..', 'package.json'), join(dir, 'package.json'));
+  // install reads its hook templates from the package.
+  cpSync(join(source, '..', 'templates'), join(dir, 'templates'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return {
     dir,
     bin: join(dist, 'bin.js'),
     writer: join(dist, 'writer.js'),
+    index: join(dist, 'index.js'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -128,6 +135,152 @@ export function initRepo(dir) {
 /** A fresh repository in its own folder. */
 export function makeRepo(prefix = 'repo') {
   return initRepo(freshDir(prefix));
+}
+
+/**
+ * A repository with the build installed as a user would have it (`node_modules/.bin`, plain
+ * git hooks, in-commit mode unless `mode` says otherwise): commits run the real commit steps.
+ */
+export function hookedRepo(build, prefix = 'hooked', options = {}) {
+  const repo = makeRepo(prefix);
+  installHooks(build, repo.root, options);
+  return repo;
+}
+
+/** Installs the build into the repository at `root` (see {@link hookedRepo}). */
+export function installHooks(build, root, options = {}) {
+  linkBuild(build, root);
+  const args = ['install', '--manager', 'git', ...(options.mode ? ['--mode', options.mode] : [])];
+  const result = cli(build, args, { cwd: root });
+  if (result.status !== 0) throw new Error(`install failed: ${result.stderr}`);
+}
+
+/** `<root>/node_modules/.bin/audit-hooks` → the build, as `npm i -D audit-hooks` makes it. */
+export function linkBuild(build, root) {
+  mkdirSync(join(root, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync(build.bin, join(root, 'node_modules', '.bin', 'audit-hooks'));
+  appendFileSync(join(root, '.git', 'info', 'exclude'), 'node_modules/\n');
+}
+
+/** Environment that preloads the fault injection into every Node.js process it starts. */
+export function faultEnv(fault) {
+  if (fault === undefined) return {};
+  return { NODE_OPTIONS: `--import=${INJECT}`, AUDIT_HOOKS_TORTURE_FAULT: JSON.stringify(fault) };
+}
+
+/**
+ * Changes `file` (default code.txt), stages it and starts `git commit` through the installed
+ * hooks; `fault` goes into the hooks' Node.js processes (use its `argv` to pick a step).
+ */
+export function startCommit(root, message, options = {}) {
+  const file = options.file ?? 'code.txt';
+  writeFileSync(join(root, file), `${message}\n`);
+  const env = cleanEnv(faultEnv(options.fault));
+  spawnSync('git', ['add', file], { cwd: root, env });
+  const child = spawn('git', ['commit', '-q', '-m', message, ...(options.args ?? [])], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { child, done: collect(child) };
+}
+
+/** {@link startCommit} and wait: `{ status, signal, stdout, stderr }`. */
+export function commit(root, message, options = {}) {
+  return startCommit(root, message, options).done;
+}
+
+/** What the hooks said on a commit that is not a finding: their reports and the shell's word. */
+export function hookWarnings(stderr) {
+  return stderr
+    .split('\n')
+    .filter((line) => line !== '' && line !== 'Killed')
+    .filter((line) => !/^audit-hooks: (\d|staged |restored )/.test(line));
+}
+
+/** Starts one consolidation through the build's library with `options` (e.g. lockWaitMs). */
+export function startRun(build, root, options = {}, fault = undefined) {
+  const child = spawn(
+    process.execPath,
+    [RUN_SCRIPT, build.index, JSON.stringify({ cwd: root, ...options })],
+    { cwd: root, env: cleanEnv(faultEnv(fault)), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return { child, done: collect(child) };
+}
+
+/** The state letter of a process (`T` when stopped), `undefined` once it is gone. */
+export function processState(pid) {
+  try {
+    return /^\d+ \(.*\) (\S)/s.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls `ready` every 10 ms until it returns something; throws after `limitMs`. */
+export async function waitFor(what, ready, limitMs = 30_000) {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = ready();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Waits until `pid` has stopped itself (an injected SIGSTOP); throws if `child` exits first. */
+export function waitStopped(pid, child) {
+  return waitFor(`process ${pid} to stop`, () => {
+    if (child !== undefined && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(
+        `process ${pid} ended (${child.exitCode ?? child.signalCode}) before it stopped`,
+      );
+    }
+    return processState(pid) === 'T';
+  });
+}
+
+/** The first pid written to `file` (the fault's `pidFile`), once there is one. */
+export function pidIn(file, limitMs) {
+  return waitFor(
+    `a pid in ${file}`,
+    () => {
+      const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+      return text === '' ? undefined : Number(text.split('\n')[0]);
+    },
+    limitMs,
+  );
+}
+
+/** Whether a process with this pid exists in this PID namespace. */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
+/** Whether this machine lets us make a PID namespace. */
+export function pidNamespaces() {
+  return (
+    process.env.TORTURE_NO_MOUNT !== '1' && run('unshare', ['--pid', '--fork', 'true']).status === 0
+  );
+}
+
+/** The pid of the process whose command line starts with `start` and holds `part`. */
+export function findProcess(start, part) {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cmdline.startsWith(start) && cmdline.includes(part)) return Number(name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /** node's arguments and the environment for running the CLI with `options` (see {@link cli}). */

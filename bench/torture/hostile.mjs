@@ -1,6 +1,7 @@
-// Hostile input, each case in its own repository. Every case ends with nothing lost: an
-// input entry is consolidated unaltered, or quarantined with its origin (source shard and
-// line) and its original bytes, or left where it was — and the user is told.
+// Hostile input, each case in its own repository with the build installed as git hooks.
+// Every case ends with a real commit through the hooks and nothing lost: an input entry is
+// committed unaltered, or quarantined with its origin (source shard and line) and its
+// original bytes, or left where it was — and the user is told, in one line per thing.
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -16,12 +17,13 @@ import {
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkRepo, readHistory, readQuarantine, splitLines, walk } from './check.mjs';
-import { cli, freshDir, initRepo, makeRepo } from './env.mjs';
+import { cleanEnv, cli, commit, freshDir, hookedRepo, hookWarnings, initRepo } from './env.mjs';
 
 const QUARANTINE_WARNING =
-  /^audit-hooks: warning: quarantined \d+ lines? that (is|are) not valid entries into logs\/quarantine\/\S+; inspect and fix them there\n$/;
+  /^audit-hooks: warning: quarantined \d+ lines? that (is|are) not valid entries into logs\/quarantine\/\S+; inspect and fix them there$/;
 const HOOK_WARNING =
   /^audit-hooks: warning: did not consolidate \(.+\); the entries stay in logs\/active for the next commit\n$/;
+const NOT_REGULAR = /^audit-hooks: warning: logs\/active\/\S+: not a regular file /;
 const DAY = '2026-04-01';
 
 /** Every hostile case, in order. */
@@ -36,7 +38,7 @@ export async function hostile(build, size, progress = () => {}) {
     } catch (error) {
       state.failures.push(`the case crashed: ${error.stack ?? error}`);
     }
-    cases.push(state.result());
+    cases.push(await state.result());
   }
   return cases;
 }
@@ -45,7 +47,7 @@ export async function hostile(build, size, progress = () => {}) {
 // One case: a repository, what was put in, and what must come out.
 
 function newCase(build, name) {
-  const repo = makeRepo(`hostile-${name}`);
+  const repo = hookedRepo(build, `hostile-${name}`);
   const state = {
     build,
     repo,
@@ -57,19 +59,31 @@ function newCase(build, name) {
     quarantine: [],
     /** path → bytes: must be left exactly where and as they were. */
     untouched: new Map(),
+    /** Warning lines the case expects (a FIFO left alone, …), besides the quarantine's. */
+    allowed: [],
+    /** Names below logs/history that the case (a user) put there. */
+    expectedHistory: [],
+    /** v1 daily partitions may be in logs/history. */
+    partitions: false,
+    /** Ids the history may hold twice (with two contents a person must choose between). */
+    twice: new Set(),
+    /** `verify` must pass at the end. */
+    verifyAfterwards: true,
+    /** The case ends with its own last commit (or none). */
+    skipLastCommit: false,
     tried: 0,
     refused: 0,
     lost: 0,
     title: name,
     figures: {},
-    cli: (args, options = {}) => cli(build, args, { cwd: repo.root, ...options }),
+    cli: (args, options = {}) => cli(build, args, { cwd: state.root, ...options }),
     fail: (message) => state.failures.push(message),
     /** Writes a shard from parts (strings get a newline, Buffers go in as they are). */
     shard(name, parts) {
       const bytes = Buffer.concat(
         parts.map((part) => (Buffer.isBuffer(part) ? part : Buffer.from(`${part}\n`))),
       );
-      const path = join(repo.root, 'logs', 'active', name);
+      const path = join(state.root, 'logs', 'active', name);
       mkdirSync(join(path, '..'), { recursive: true });
       writeFileSync(path, bytes);
       return { source: `logs/active/${name}`, bytes };
@@ -87,6 +101,23 @@ function newCase(build, name) {
       const stat = lstatSync(path);
       state.untouched.set(path, fingerprint(path, stat));
     },
+    /** `git add -f` of a path, so the case's last commit carries it. */
+    gitAdd(path) {
+      spawnSync('git', ['add', '-f', '--', path], { cwd: state.root, env: cleanEnv() });
+    },
+    /** Expects warning lines matching `pattern` (one a run) from every consolidation. */
+    allow(pattern) {
+      state.allowed.push(pattern);
+    },
+    /** Lines of `stderr` nobody expected. */
+    unexpected(lines) {
+      return lines.filter(
+        (line) =>
+          line !== '' &&
+          !QUARANTINE_WARNING.test(line) &&
+          !state.allowed.some((pattern) => pattern.test(line)),
+      );
+    },
     /** Consolidates (plain or hook) and checks the output says what happened. */
     consolidate(args = []) {
       const result = state.cli(['consolidate', ...args]);
@@ -97,18 +128,28 @@ function newCase(build, name) {
           `consolidate ${args.join(' ')} exited ${result.status}: ${result.stderr.trim()}`,
         );
       }
+      const lines = result.stderr.split('\n');
       const quarantined = state.quarantine.length > 0;
-      if (quarantined && !QUARANTINE_WARNING.test(result.stderr) && !hook) {
+      if (quarantined && !hook && !lines.some((line) => QUARANTINE_WARNING.test(line))) {
         state.fail(
           `consolidate did not report the quarantine clearly: ${JSON.stringify(result.stderr)}`,
         );
       }
-      if (!quarantined && result.stderr !== '')
-        state.fail(`consolidate said: ${result.stderr.trim()}`);
+      const odd = state.unexpected(lines);
+      if (odd.length > 0) state.fail(`consolidate said: ${odd.join(' | ')}`);
       return result;
     },
-    result() {
-      finish(state);
+    /** A commit through the hooks, which must say nothing unexpected. */
+    async commit(message, options = {}) {
+      const result = await commit(state.root, message, options);
+      const odd = state.unexpected(hookWarnings(result.stderr));
+      if (result.status !== 0 || odd.length > 0) {
+        state.fail(`commit "${message}": exit ${result.status} ${odd.join(' | ')}`);
+      }
+      return result;
+    },
+    async result() {
+      await finish(state);
       return {
         group: 'hostile',
         name,
@@ -132,11 +173,29 @@ function fingerprint(path, stat) {
   return `other ${stat.mode}`;
 }
 
-/** The checks every case ends with. */
-function finish(state) {
+/** The checks every case ends with: its last commit, then the whole end state. */
+async function finish(state) {
   const { root } = state;
-  const { counts, failures } = checkRepo(root, { seeds: state.seeds, quarantine: 'any' });
-  state.failures.push(...failures);
+  if (!state.skipLastCommit) await state.commit('hostile: last');
+  const { counts, failures: found } = checkRepo(root, {
+    seeds: state.seeds,
+    quarantine: 'any',
+    extraIds: state.twice,
+    allowPartitions: state.partitions,
+    expected: state.expectedHistory,
+    committed: state.skipLastCommit ? undefined : { env: cleanEnv() },
+  });
+  const twice = [...state.twice];
+  state.failures.push(
+    ...found.filter(
+      (failure) =>
+        !twice.some(
+          (id) =>
+            failure.includes(`id ${id} is in the history twice`) ||
+            failure.includes(`id ${id} is out of §3 order or repeated`),
+        ),
+    ),
+  );
   state.lost += counts.lost;
   state.altered = counts.altered;
 
@@ -151,7 +210,7 @@ function finish(state) {
       state.lost++;
       const near = records.find((r) => r.source === expected.source && r.line === expected.line);
       state.fail(
-        `${expected.source}:${expected.line} is quarantined ${matches.length} times with its original bytes${near ? ` (a record holds ${JSON.stringify(near.bytes.subarray(0, 60).toString('latin1'))}…, problem: ${near.problem})` : ''}`,
+        `${expected.source}:${expected.line} is quarantined ${matches.length} times with its original bytes${near ? ` (a record holds ${JSON.stringify(near.bytes.subarray(-60).toString('latin1'))} at its end, problem: ${near.problem})` : ''}`,
       );
     }
   }
@@ -169,8 +228,11 @@ function finish(state) {
     }
   }
 
-  const verify = state.cli(['verify']);
-  if (verify.status !== 0) state.fail(`verify afterwards: ${verify.stdout}${verify.stderr}`.trim());
+  if (state.verifyAfterwards) {
+    const verify = state.cli(['verify']);
+    if (verify.status !== 0)
+      state.fail(`verify afterwards: ${verify.stdout}${verify.stderr}`.trim());
+  }
 }
 
 function isLink(path) {
@@ -369,15 +431,24 @@ const CASES = {
     t.shard('20260401T000000_empty.jsonl', [Buffer.alloc(0)]);
     t.shard('20260401T000001_blank.jsonl', [Buffer.from('\n\n\r\n   \n\t\n')]);
     t.tried = 2;
-    const result = t.cli(['consolidate']);
+    const result = t.cli(['consolidate', '--json']);
     if (result.status !== 0 || result.stderr !== '') t.fail(`consolidate: ${result.stderr}`);
-    if (!/consolidated 0 entries from 2 shards/.test(result.stdout))
-      t.fail(`consolidate said: ${result.stdout}`);
+    const report = JSON.parse(result.stdout || '{}');
+    if (report.shards !== 2 || report.entries !== 0 || report.duplicates !== 0) {
+      t.fail(`consolidate --json: ${result.stdout.trim()}`);
+    }
+    // The one line a person reads must say what happened: no entry, and no copy either.
+    t.shard('20260401T000002_empty.jsonl', [Buffer.alloc(0)]);
+    const said = t.cli(['consolidate']).stdout.trim();
+    if (/copies/.test(said)) {
+      t.fail(`for a shard that held no entry (0 duplicates) consolidate said: ${said}`);
+    }
   },
 
   'not-shards-in-active'(t) {
     t.title =
-      'files in logs/active that are not shards (.txt, .bak, .JSONL, a folder and a FIFO named *.jsonl): left alone';
+      'files in logs/active that are not shards (.txt, .bak, .JSONL, a folder and a FIFO named *.jsonl): left alone, with a warning each run';
+    t.allow(NOT_REGULAR);
     const dir = join(t.root, 'logs', 'active');
     const files = {
       'notes.txt': 'my notes\n',
@@ -403,9 +474,10 @@ const CASES = {
     t.consolidate(['--hook']);
   },
 
-  'symlinks-in-active'(t) {
+  async 'symlinks-in-active'(t) {
     t.title =
       'symbolic links in logs/active to a file, a folder and nothing outside the repo, and logs/active/.claimed as a link to an outside folder';
+    t.allow(NOT_REGULAR);
     const outside = freshDir('outside');
     const precious = join(outside, 'precious.jsonl');
     writeFileSync(precious, `${entry('outside-entry')}\n`);
@@ -432,6 +504,8 @@ const CASES = {
       t.fail(`tail did not mention the link: ${tail.stderr.trim()}`);
 
     // .claimed as a link: consolidation must refuse rather than consume the outside folder.
+    // (A commit first: until then .claimed holds the sets whose batches wait for one.)
+    await t.commit('before .claimed is a link');
     rmSync(join(dir, '.claimed'), { recursive: true, force: true });
     symlinkSync(outside, join(dir, '.claimed'));
     const more = entry('after-claimed-link');
@@ -513,8 +587,9 @@ const CASES = {
     }
     t.tried = ok.length + bad.length + 2;
     t.consolidate();
+    // Every day folder a four-digit year (readers and verify skip anything else).
     for (const name of readdirSync(join(t.root, 'logs', 'history'))) {
-      if (!/^\d{4}-\d{2}-\d{2}\.jsonl$/.test(name)) t.fail(`a partition named ${name}`);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(name)) t.fail(`a day folder named ${name}`);
     }
   },
 
@@ -607,7 +682,7 @@ const CASES = {
 
   'partition-in-disorder'(t, size) {
     t.title =
-      'a history partition edited by hand: shuffled, duplicated, edited copies, entries of other days, CRLF, blank lines';
+      'a v1 partition edited by hand: shuffled, duplicated, edited copies, entries of other days, CRLF, blank lines; verify --fix repairs it in place';
     const count = size === 'full' ? 2000 : 400;
     const lines = [];
     for (let i = 0; i < count; i++) {
@@ -642,29 +717,41 @@ const CASES = {
     if (verify.status === 0) t.fail('verify passed a partition in disorder');
     if (findings.length < 15 + 20 + 10) t.fail(`verify found only ${findings.length} problems`);
     const fix = t.cli(['verify', '--fix']);
-    if (fix.status !== 0) t.fail(`verify --fix: ${fix.stdout}${fix.stderr}`.trim());
-    // Each edited copy is kept, either in the history or in quarantine (whichever came second).
-    const history = readHistory(t.root, []);
-    const records = readQuarantine(t.root, []);
+    // The ten ids with two contents are committed data both: --fix keeps both and says so
+    // (SPEC §11); everything else it repairs in place (a v1 partition).
+    if (fix.status === 0 || !/remains?/.test(fix.stderr)) {
+      t.fail(`verify --fix with conflicting ids left: exit ${fix.status} ${fix.stderr.trim()}`);
+    }
+    const left = t
+      .cli(['verify'])
+      .stdout.split('\n')
+      .filter((line) => /^logs\/history\/\S+:\d+: /.test(line));
+    const conflicts = left.filter((line) => /with other content/.test(line));
+    if (left.length !== 10 || conflicts.length !== 10) {
+      t.fail(`after --fix verify finds ${left.length} problems, expected the 10 conflicting ids`);
+    }
+    t.partitions = true;
+    t.verifyAfterwards = false;
+    t.gitAdd('logs/history');
+    // Each edited copy is kept beside its original, once each.
+    const kept = readdirSync(join(t.root, 'logs', 'history'))
+      .filter((name) => name.endsWith('.jsonl'))
+      .map((name) => readFileSync(join(t.root, 'logs', 'history', name), 'utf8'))
+      .join('');
     for (let i = 0; i < 10; i++) {
-      const kept = history.get(`p-${i}`)?.line;
-      const other = kept === lines[i] ? edited[i] : lines[i];
-      if (kept !== lines[i] && kept !== edited[i])
-        t.fail(`p-${i} is not in the history in either version`);
-      if (kept === edited[i]) t.seeds.set(`p-${i}`, edited[i]);
-      const match = records.filter(
-        (r) => r.bytes.toString() === other && r.source === 'logs/history/2026-05-10.jsonl',
-      );
-      if (match.length !== 1) t.fail(`the other version of p-${i} is not quarantined once`);
-      else
-        t.quarantine.push({ source: match[0].source, line: match[0].line, bytes: match[0].bytes });
+      t.seeds.delete(`p-${i}`);
+      t.twice.add(`p-${i}`);
+      for (const version of [lines[i], edited[i]]) {
+        if (kept.split(`${version}\n`).length !== 2)
+          t.fail(`p-${i} is not kept once as ${version}`);
+      }
     }
     t.figures = { findings: findings.length };
   },
 
   'history-invalid-utf8'(t) {
     t.title =
-      'a history partition with invalid UTF-8 in an entry: verify finds it, consolidation will not rewrite (launder) it, verify --fix quarantines its bytes';
+      'a v1 partition with invalid UTF-8 in an entry: verify finds it, consolidation never rewrites (launders) it, verify --fix quarantines its bytes';
     const day = '2026-06-01';
     const first = entry('h-1', {}, `${day}T09:00:00.000Z`);
     const third = entry('h-3', {}, `${day}T11:00:00.000Z`);
@@ -685,15 +772,14 @@ const CASES = {
     if (verify.status === 0 || !verify.stdout.includes(`logs/history/${day}.jsonl:2:`)) {
       t.fail(`verify did not report line 2: ${verify.stdout}${verify.stderr}`.trim());
     }
-    const hook = t.cli(['consolidate', '--hook']);
-    if (hook.status !== 0 || !HOOK_WARNING.test(hook.stderr)) {
-      t.fail(`consolidate --hook: exit ${hook.status} ${hook.stderr.trim()}`);
-    }
+    // v2 consolidation never rewrites a file in logs/history: the new entry goes to a batch.
+    t.consolidate(['--hook']);
     if (!readFileSync(file).equals(original))
       t.fail('consolidation rewrote the partition with the bad bytes');
     const fix = t.cli(['verify', '--fix']);
     if (fix.status !== 0) t.fail(`verify --fix: ${fix.stdout}${fix.stderr}`.trim());
-    t.consolidate();
+    t.partitions = true;
+    t.gitAdd(`logs/history/${day}.jsonl`);
     t.quarantined(`logs/history/${day}.jsonl`, 2, bad);
     for (const line of [first, third, fresh]) t.keep(line);
   },
@@ -758,6 +844,7 @@ const CASES = {
   'fifo-at-shard-path'(t) {
     t.title =
       'a FIFO named like a session’s shard: `audit-hooks log` must neither hang nor write into it';
+    t.allow(NOT_REGULAR);
     const fifo = join(t.root, 'logs', 'active', '20260401T000000_ff.jsonl');
     if (spawnSync('mkfifo', [fifo]).status !== 0) {
       t.figures = { skipped: 'no mkfifo' };
@@ -773,6 +860,294 @@ const CASES = {
     if (found === undefined) t.fail('the entry is not in the history');
     else t.seeds.set(found.entry.id, found.line);
   },
+  // ---- issue 12 and SPEC §4/§5 v2 kinds ----
+
+  async 'links-under-logs'(t) {
+    t.title =
+      'symbolic links where audit-hooks keeps a folder or a file: logs/active, logs/history, logs/quarantine, a committed batch file, and a branch that carries logs/history as a link; nothing outside is read, moved or written';
+    const outside = freshDir('links-outside');
+    const precious = join(outside, 'session.jsonl');
+    writeFileSync(precious, `${entry('outside-1')}\n`);
+    writeFileSync(join(outside, '20260401T000000_other-app.jsonl'), `${entry('outside-2')}\n`);
+    const before = snapshotDir(outside);
+    const refuse =
+      /^audit-hooks: warning: did not consolidate \(logs\/(active|history|quarantine) is a symbolic link/;
+    t.allow(refuse);
+    const logs = join(t.root, 'logs');
+    let tried = 0;
+    // Each folder in turn is a link to the outside folder; a commit must refuse and wait.
+    for (const folder of ['active', 'history', 'quarantine']) {
+      const good = entry(`behind-${folder}`);
+      const bad = 'not an entry';
+      if (folder !== 'active') {
+        const { source } = t.shard(`20260401T00000${tried}_${folder}.jsonl`, [good, bad]);
+        t.keep(good);
+        t.quarantined(source, 2, Buffer.from(bad));
+      }
+      const path = join(logs, folder);
+      const moved = join(t.root, `real-${folder}`);
+      const existed = existsSync(path);
+      if (existed) spawnSync('mv', [path, moved]);
+      symlinkSync(outside, path);
+      if (folder === 'active') {
+        // The writer too: one clear line, exit 1, nothing written through the link.
+        const logged = t.cli(['log', '{"event":"through-a-link"}', '--session', 'linked']);
+        tried++;
+        if (logged.status === 0 || snapshotDir(outside) !== before) {
+          t.fail(
+            `audit-hooks log with logs/active a link: exit ${logged.status}, the outside folder ${snapshotDir(outside) === before ? 'unchanged' : 'written to'}`,
+          );
+          // (what it wrote there is not the repository's: put the folder back as it was)
+          for (const name of readdirSync(outside)) {
+            if (!before.includes(`${name}\0`)) rmSync(join(outside, name));
+          }
+        }
+      }
+      const result = await commit(t.root, `with logs/${folder} a link`);
+      tried++;
+      const said = hookWarnings(result.stderr);
+      if (result.status !== 0 || said.length !== 1 || !refuse.test(said[0])) {
+        t.fail(`logs/${folder} as a link: exit ${result.status} ${said.join(' | ')}`);
+      }
+      rmSync(path);
+      if (existed) spawnSync('mv', [moved, path]);
+      if (snapshotDir(outside) !== before)
+        t.fail(`with logs/${folder} a link, the outside folder changed`);
+    }
+    // A committed batch file that is a link to a file outside: never read, never written.
+    const dayDir = join(logs, 'history', DAY);
+    mkdirSync(dayDir, { recursive: true });
+    const fake = join(dayDir, `20260401T090000000Z-${'0'.repeat(20)}.jsonl`);
+    symlinkSync(precious, fake);
+    t.gitAdd(fake);
+    await t.commit('a batch file that is a link');
+    t.expectedHistory.push(relative(join(logs, 'history'), fake));
+    const more = entry('after-link-file');
+    t.shard('20260401T000009_more.jsonl', [more]);
+    t.keep(more);
+    await t.commit('next to a linked batch file');
+    tried++;
+    const tail = t.cli(['tail', '-n', '0']);
+    if (/outside-1/.test(tail.stdout)) t.fail('tail read the linked file');
+    // A branch that carries logs/history as a link: checking it out and committing on it.
+    spawnSync('git', ['checkout', '-q', '-b', 'evil'], { cwd: t.root, env: cleanEnv() });
+    rmSync(join(logs, 'history'), { recursive: true });
+    symlinkSync(outside, join(logs, 'history'));
+    t.gitAdd('logs/history');
+    spawnSync('git', ['rm', '-r', '-q', '--cached', 'logs/history/'], {
+      cwd: t.root,
+      env: cleanEnv(),
+    });
+    t.gitAdd('logs/history');
+    await commit(t.root, 'the link is committed on this branch');
+    const onBranch = entry('on-evil-branch');
+    t.shard('20260401T000010_evil.jsonl', [onBranch]);
+    const evil = await commit(t.root, 'a commit on the branch with the link');
+    tried++;
+    if (!hookWarnings(evil.stderr).some((line) => refuse.test(line))) {
+      t.fail(`a commit on a branch whose logs/history is a link: ${evil.stderr.trim()}`);
+    }
+    if (snapshotDir(outside) !== before)
+      t.fail('on the branch with the link, the outside folder changed');
+    spawnSync('git', ['checkout', '-q', '-f', 'main'], { cwd: t.root, env: cleanEnv() });
+    t.keep(onBranch);
+    // verify names the linked batch file; once it is gone, all is well again.
+    const verify = t.cli(['verify']);
+    if (verify.status === 0 || !verify.stdout.includes(relative(t.root, fake))) {
+      t.fail(`verify does not name the linked batch file: ${verify.stdout}${verify.stderr}`.trim());
+    }
+    spawnSync('git', ['rm', '-q', '--', relative(t.root, fake)], { cwd: t.root, env: cleanEnv() });
+    t.expectedHistory.pop();
+    t.tried = tried;
+    t.leave(precious);
+  },
+
+  'same-id-two-days'(t) {
+    t.title =
+      'one id with two contents on two UTC days: in one shard, and in the next commit (the ledger of recent ids): one kept, the other quarantined, never both in the history';
+    const first = entry('twin', { v: 1 }, '2026-04-01T23:59:59.999Z');
+    const second = entry('twin', { v: 2 }, '2026-04-02T00:00:00.000Z');
+    const { source } = t.shard('20260401T000000_twins.jsonl', [first, second]);
+    t.keep(first);
+    t.quarantined(source, 2, second);
+    t.consolidate();
+    const third = entry('twin', { v: 3 }, '2026-04-03T12:00:00.000Z');
+    const later = t.shard('20260401T000001_later.jsonl', [third]);
+    t.quarantined(later.source, 1, third);
+    t.consolidate();
+    t.tried = 3;
+    const history = t.cli(['verify', '--history']);
+    if (history.status !== 0) t.fail(`verify --history: ${history.stdout}${history.stderr}`.trim());
+  },
+
+  async 'git-dir-from-caller'(t) {
+    t.title =
+      'GIT_DIR and GIT_WORK_TREE set by the caller, from inside another repository: `log` writes into the named one, its commit consolidates it, the enclosing one is untouched';
+    const outer = t.root;
+    const inner = join(outer, 'vendor', 'other');
+    mkdirSync(inner, { recursive: true });
+    initRepo(inner);
+    spawnSync('git', ['init', '-q'], { cwd: inner, env: cleanEnv() });
+    const env = { GIT_DIR: join(inner, '.git'), GIT_WORK_TREE: inner };
+    const logged = t.cli(['log', '{"event":"named-repo"}', '--session', 'named'], { env });
+    if (logged.status !== 0) t.fail(`audit-hooks log with GIT_DIR: ${logged.stderr.trim()}`);
+    const shards = (root) =>
+      existsSync(join(root, 'logs', 'active'))
+        ? readdirSync(join(root, 'logs', 'active')).filter((n) => n.endsWith('.jsonl'))
+        : [];
+    if (shards(inner).length !== 1)
+      t.fail(`the named repository has ${shards(inner).length} shards`);
+    if (shards(outer).length !== 0) t.fail('the entry went into the enclosing repository');
+    // Its commit, run from the enclosing repository with the same variables.
+    const consolidated = t.cli(['consolidate'], { env });
+    if (consolidated.status !== 0)
+      t.fail(`consolidate with GIT_DIR: ${consolidated.stderr.trim()}`);
+    const inInner = readHistory(inner, []);
+    const found = [...inInner.values()].find((e) => e.entry.event === 'named-repo');
+    if (found === undefined) t.fail('the entry is not in the named repository’s history');
+    if (existsSync(join(outer, 'logs', 'history'))) {
+      if (readdirSync(join(outer, 'logs', 'history')).length > 0)
+        t.fail('the enclosing repository got a history');
+    }
+    t.tried = 2;
+    spawnSync('rm', ['-rf', join(outer, 'vendor')]);
+  },
+
+  async 'bad-shards-never-block'(t) {
+    t.title =
+      'one bad shard never blocks the others, commit after commit: a 240-character name, one nobody may read (mode 000: an open that fails, as root), a FIFO, a link, a folder; the unreadable one waits, intact, until it can be read';
+    t.allow(NOT_REGULAR);
+    t.allow(/^audit-hooks: warning: logs\/active\/\S+: could not be read \(EACCES\)/);
+    const dir = join(t.root, 'logs', 'active');
+    const lockedLines = [entry('locked-1'), entry('locked-2')];
+    const locked = `${lockedLines.join('\n')}\n`;
+    // Its name is long (200 characters): each run that gives it back makes it longer.
+    writeFileSync(join(dir, `20260401T000000_${'n'.repeat(178)}_locked.jsonl`), locked);
+    spawnSync('mkfifo', [join(dir, '20260401T000001_fifo.jsonl')]);
+    symlinkSync(join(freshDir('nowhere'), 'x.jsonl'), join(dir, '20260401T000002_link.jsonl'));
+    mkdirSync(join(dir, '20260401T000003_folder.jsonl'));
+    const unreadable = { kind: 'none', deny: { pattern: '_locked' } };
+    for (let round = 0; round < 3; round++) {
+      const long = entry(`long-${round}`);
+      t.shard(`${'l'.repeat(234)}${round}.jsonl`.slice(-240), [long]);
+      t.keep(long);
+      const good = entry(`good-${round}`);
+      t.shard(`20260401T00001${round}_good.jsonl`, [good]);
+      t.keep(good);
+      await t.commit(`round ${round}`, { fault: unreadable });
+      const kept = walk(dir).some((path) => {
+        try {
+          return !/[/@]$/.test(path) && readFileSync(path, 'utf8') === locked;
+        } catch {
+          return false;
+        }
+      });
+      if (!kept) t.fail(`round ${round}: the unreadable shard is gone from logs/active`);
+    }
+    for (const name of [
+      '20260401T000001_fifo.jsonl',
+      '20260401T000002_link.jsonl',
+      '20260401T000003_folder.jsonl',
+    ])
+      rmSync(join(dir, name), { recursive: true });
+    for (const line of lockedLines) t.keep(line);
+    t.tried = 5 * 3;
+  },
+
+  async 'user-files-in-history'(t) {
+    t.title =
+      'files of the user in logs/history that look like temp files or history (`review_history.jsonl.1`, `.tmp-1-x`, `draft.jsonl.7` and notes in a day folder): never deleted or changed by commits, consolidation or verify';
+    const history = join(t.root, 'logs', 'history');
+    const mine = [
+      'review_history.jsonl.1',
+      '2026-04-01.jsonl.bak',
+      'notes.md',
+      '.tmp-1-abc',
+      `${DAY}/notes.txt`,
+      `${DAY}/.tmp-99-xyz`,
+      `${DAY}/draft.jsonl.7`,
+    ];
+    for (const name of mine) {
+      mkdirSync(join(history, name, '..'), { recursive: true });
+      writeFileSync(join(history, name), `mine: ${name}\n`);
+      t.leave(join(history, name));
+      t.expectedHistory.push(name);
+    }
+    for (let round = 0; round < 3; round++) {
+      const line = entry(`user-${round}`);
+      t.shard(`20260401T00000${round}_u.jsonl`, [line]);
+      t.keep(line);
+      if (round === 1) t.consolidate();
+      else await t.commit(`round ${round}`);
+    }
+    t.tried = mine.length;
+  },
+
+  async 'fresh-repo-add-all'(t) {
+    t.title =
+      'a repository where audit-hooks never ran: an agent logs (creating logs/active), then `git add -A && git commit`: no raw shard reaches the commit, and the tree is clean after it';
+    rmSync(join(t.root, 'logs'), { recursive: true, force: true });
+    const logged = t.cli(['log', '{"event":"first"}', '--session', 'fresh']);
+    if (logged.status !== 0) t.fail(`audit-hooks log: ${logged.stderr.trim()}`);
+    writeFileSync(join(t.root, 'code.txt'), 'work\n');
+    spawnSync('git', ['add', '-A'], { cwd: t.root, env: cleanEnv() });
+    const result = await commit(t.root, 'add everything');
+    if (result.status !== 0) t.fail(`git commit: ${result.stderr.trim()}`);
+    const files = spawnSync('git', ['show', '--name-only', '--format=', 'HEAD'], {
+      cwd: t.root,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    }).stdout;
+    const raw = files.split('\n').filter((name) => name.startsWith('logs/active/'));
+    if (raw.length > 0) t.fail(`the commit holds raw shards: ${raw.join(', ')}`);
+    const status = spawnSync('git', ['status', '--porcelain'], {
+      cwd: t.root,
+      env: cleanEnv(),
+      encoding: 'utf8',
+    }).stdout.trim();
+    if (status !== '')
+      t.fail(`the tree is not clean after the commit: ${status.replaceAll('\n', ' | ')}`);
+    for (const found of readHistory(t.root, []).values()) t.seeds.set(found.entry.id, found.line);
+    if (t.seeds.size !== 1) t.fail(`${t.seeds.size} entries in the history, expected 1`);
+    t.tried = 1;
+    // The shard it committed by mistake would stay tracked: take it out for the checks.
+    if (raw.length > 0)
+      spawnSync('git', ['rm', '-r', '-q', '--cached', 'logs/active'], {
+        cwd: t.root,
+        env: cleanEnv(),
+      });
+  },
+  async 'damaged-claim-set'(t) {
+    t.title =
+      'a claim set whose manifest.json is damaged (a hand edit, a disk error): the step names it in one warning and goes on with the other shards and sets';
+    const first = entry('in-damaged-set');
+    t.shard('20260401T000000_first.jsonl', [first]);
+    t.cli(['consolidate']);
+    const claimed = join(t.root, 'logs', 'active', '.claimed');
+    const set = readdirSync(claimed).find((name) => !name.startsWith('.'));
+    const manifest = join(claimed, set, 'manifest.json');
+    // Replace (not edit) the file: the run folder keeps its own link to the good one.
+    rmSync(manifest);
+    writeFileSync(manifest, '{"version":2,"set":');
+    t.allow(new RegExp(`^audit-hooks: warning: .*${set}`));
+    const later = entry('after-damaged-set');
+    t.shard('20260401T000001_later.jsonl', [later]);
+    t.keep(later);
+    const done = await commit(t.root, 'with a damaged claim set');
+    const said = hookWarnings(done.stderr);
+    if (!said.some((line) => line.includes(set))) {
+      t.fail(`the warning does not name the damaged set: ${said.join(' | ')}`);
+    }
+    const history = readHistory(t.root, []);
+    if (!history.has(JSON.parse(later).id)) {
+      t.fail('the shards next to a damaged claim set were not consolidated');
+    }
+    // The damaged set is left for a person; its batch was published before the damage.
+    t.gitAdd('logs/history');
+    rmSync(join(claimed, set), { recursive: true, force: true });
+    t.keep(first);
+    t.tried = 1;
+  },
 };
 
 function shuffle(items, seed) {
@@ -782,6 +1157,17 @@ function shuffle(items, seed) {
     [items[i], items[j]] = [items[j], items[i]];
   }
   return items;
+}
+
+/** Names and bytes of everything below `dir` (links as their target). */
+function snapshotDir(dir) {
+  return walk(dir)
+    .map((path) => {
+      const clean = path.replace(/[/@]$/, '');
+      const stat = lstatSync(clean);
+      return `${relative(dir, clean)}\0${fingerprint(clean, stat)}`;
+    })
+    .join('\n');
 }
 
 /** Every file of a worktree (and its .git config and hooks), byte for byte. */

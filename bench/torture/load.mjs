@@ -1,12 +1,24 @@
 // Load: N writer processes × M entries (pairs of them sharing a session id, so sharing a
-// shard), plus hook-style `audit-hooks log` calls, while two consolidation loops run the
-// CLI back to back (one plain, one `--hook`). End state: every acknowledged entry exactly
-// once in the history and unaltered, nothing quarantined, no shard, temp file or lock left.
+// shard), plus hook-style `audit-hooks log` calls, while three loops consolidate at once in
+// one worktree: real `git commit`s through the installed in-commit hooks (pre-commit claims,
+// batches, publishes and stages; post-commit releases), `audit-hooks consolidate`, and
+// v1's `consolidate --hook` (the post-commit step of post-commit mode). End state: every
+// acknowledged entry exactly once in the history and unaltered, every batch file committed
+// as it is, nothing quarantined, no shard, claim set, temp file or lock left, a clean tree.
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkRepo, files } from './check.mjs';
-import { cli, freshDir, makeRepo, startCli, startWriter } from './env.mjs';
+import { checkRepo, files, historyFindings } from './check.mjs';
+import {
+  cleanEnv,
+  cli,
+  commit,
+  freshDir,
+  hookedRepo,
+  hookWarnings,
+  startCli,
+  startWriter,
+} from './env.mjs';
 import { fields } from './payload.mjs';
 
 const SIZES = {
@@ -17,10 +29,11 @@ const SIZES = {
 /** Runs the load case; returns its figures and failures. */
 export async function load(build, size) {
   const { writers, entries, cliEntries } = SIZES[size];
-  const repo = makeRepo('load');
+  const repo = hookedRepo(build, 'load');
   const ledgers = freshDir('load-ledgers');
   const failures = [];
   const started = Date.now();
+  const seen = new Map();
 
   // Writers 0+1 and 2+3 share a session (and so a shard); the others have their own.
   const session = (k) => (k < 4 ? `shared-${k >> 1}` : `solo-${k}`);
@@ -64,12 +77,13 @@ export async function load(build, size) {
     return results;
   });
 
-  const loop = async (hook) => {
-    const stats = { runs: 0, entries: 0, duplicates: 0, lockTimeouts: 0 };
+  const stats = { runs: 0, commits: 0, hookRuns: 0, entries: 0, duplicates: 0, lockTimeouts: 0 };
+  const consolidating = async (hook) => {
     while (writing) {
       const args = ['consolidate', '--json', ...(hook ? ['--hook'] : [])];
       const result = await startCli(build, args, { cwd: repo.root }).done;
-      stats.runs++;
+      if (hook) stats.hookRuns++;
+      else stats.runs++;
       if (result.status !== 0) {
         failures.push(
           `consolidate${hook ? ' --hook' : ''} exited ${result.status}: ${result.stderr}`,
@@ -77,7 +91,7 @@ export async function load(build, size) {
       }
       const stderr = result.stderr.trim();
       if (stderr !== '') {
-        // Only hook mode may give up on a busy lock; anything else is a finding.
+        // Only a hook step may give up on a busy lock; anything else is a finding.
         if (hook && /warning: did not consolidate \(another consolidation/.test(stderr)) {
           stats.lockTimeouts++;
         } else failures.push(`consolidate${hook ? ' --hook' : ''} said: ${stderr}`);
@@ -91,9 +105,22 @@ export async function load(build, size) {
         }
       }
     }
-    return stats;
   };
-  const [plain, hooked] = await Promise.all([loop(false), loop(true)]);
+  const committing = async () => {
+    while (writing) {
+      const result = await commit(repo.root, `commit ${++stats.commits}`);
+      if (result.status !== 0) failures.push(`git commit failed: ${result.stderr.trim()}`);
+      const said = hookWarnings(result.stderr);
+      // A pre-commit step that waited out the lock of another run goes on (its one line).
+      const busy = said.filter((line) => /another consolidation/.test(line));
+      stats.lockTimeouts += busy.length;
+      for (const line of said.filter((l) => !busy.includes(l)))
+        failures.push(`a commit said: ${line}`);
+      // Between commits too: whole batch files, each id once, none ever rewritten.
+      failures.push(...historyFindings(repo.root, seen));
+    }
+  };
+  await Promise.all([consolidating(false), consolidating(true), committing()]);
   const results = await allWritten;
   for (const [k, result] of results.slice(0, writers).entries()) {
     if (result.status !== 0)
@@ -101,9 +128,9 @@ export async function load(build, size) {
   }
   const writeMs = Date.now() - started;
 
-  const final = cli(build, ['consolidate', '--json'], { cwd: repo.root });
-  if (final.status !== 0 || final.stderr !== '') {
-    failures.push(`final consolidate: exit ${final.status} ${final.stderr}`);
+  const final = await commit(repo.root, 'final');
+  if (final.status !== 0 || hookWarnings(final.stderr).length > 0) {
+    failures.push(`final commit: exit ${final.status} ${final.stderr}`);
   }
   const verify = cli(build, ['verify'], { cwd: repo.root });
   if (verify.status !== 0) failures.push(`verify after load: ${verify.stdout}${verify.stderr}`);
@@ -112,6 +139,8 @@ export async function load(build, size) {
   const { counts, failures: found } = checkRepo(repo.root, {
     ledgers: ledgerFiles,
     quarantine: 'none',
+    seen,
+    committed: { env: cleanEnv() },
   });
   failures.push(...found);
   if (counts.acknowledged !== writers * entries + cliEntries) {
@@ -119,15 +148,13 @@ export async function load(build, size) {
       `${counts.acknowledged} entries acknowledged, ${writers * entries + cliEntries} written`,
     );
   }
-  const historyBytes = files(join(repo.root, 'logs', 'history')).reduce(
-    (sum, file) => sum + statSync(file).size,
-    0,
-  );
+  const historyFiles = files(join(repo.root, 'logs', 'history'));
+  const historyBytes = historyFiles.reduce((sum, file) => sum + statSync(file).size, 0);
 
   return {
     group: 'load',
-    name: 'writers-and-consolidation-loops',
-    title: `${writers} writer processes × ${entries.toLocaleString('en-US')} entries + ${cliEntries} \`audit-hooks log\` calls, 2 consolidation loops`,
+    name: 'writers-commits-and-consolidations',
+    title: `${writers} writer processes × ${entries.toLocaleString('en-US')} entries + ${cliEntries} \`audit-hooks log\` calls, while real commits (in-commit hooks), \`consolidate\` and \`consolidate --hook\` loop at once`,
     figures: {
       writers,
       entriesPerWriter: entries,
@@ -135,10 +162,12 @@ export async function load(build, size) {
       sharedSessions: Math.min(2, writers >> 1),
       acknowledged: counts.acknowledged,
       consolidated: counts.consolidated,
-      consolidationRuns: plain.runs + hooked.runs + 1,
-      hookRuns: hooked.runs,
-      hookLockTimeouts: hooked.lockTimeouts,
-      duplicatesDropped: plain.duplicates + hooked.duplicates,
+      commits: stats.commits + 1,
+      consolidateRuns: stats.runs,
+      hookRuns: stats.hookRuns,
+      lockTimeouts: stats.lockTimeouts,
+      duplicatesDropped: stats.duplicates,
+      batchFiles: historyFiles.length,
       historyMB: Number((historyBytes / 1e6).toFixed(1)),
       writeSeconds: Number((writeMs / 1000).toFixed(1)),
       entriesPerSecond: Math.round(counts.acknowledged / (writeMs / 1000)),

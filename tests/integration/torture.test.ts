@@ -1,8 +1,10 @@
 // The torture suite (bench/torture.mjs) at its reduced size, as part of `npm test`: load,
-// faults and hostile input against the built CLI, in real processes on real files (and real
-// full or read-only filesystems where this machine allows mounts). Any entry lost or
-// altered, anything left behind, or any unclear message fails the group that found it.
-// The full size (`npm run torture`) reports the figures in docs/RELIABILITY.md.
+// faults and hostile input against the built CLI, library and writer, in real processes on
+// real files, with real git commits through installed hooks (and real full or read-only
+// filesystems and PID namespaces where this machine allows them). Any entry lost, altered
+// or in the history twice, anything left behind or not committed, or any unclear message
+// fails the group that found it, naming the case. The full size (`npm run torture`) reports
+// the figures in docs/RELIABILITY.md.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
