@@ -769,7 +769,10 @@ describe('SPEC §5 invariants under concurrency, crashes and git', () => {
       process.execPath,
       [join(FIXTURES, 'write-entries.mjs'), repo.root, 'w', '2', '10', 'w'],
       repo.root,
-      testEnv(faultEnv({ kind: 'stop', at: 4 })),
+      // Its mutating calls: mkdir logs, mkdir of logs/active built aside, its .gitignore, the
+      // rename into place, rm of the (gone) aside, open the shard, write, write: the 8th is
+      // the second entry.
+      testEnv(faultEnv({ kind: 'stop', at: 8 })),
       'pipe',
     );
     await waitFor('the writer', () => writer.output.stdout().startsWith('ready'));
