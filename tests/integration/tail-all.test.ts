@@ -58,7 +58,7 @@ describe('tail --all: every worktree in one stream', () => {
     const repo = makeWorktreeRepo({ linked: 2 });
     const [main, wt1, wt2] = repo.worktrees as [string, string, string];
     log(main, 'lead', { event: 'before' });
-    const child = spawn(process.execPath, [BIN, 'tail', '-f', '--all', '--json', '-n', '0'], {
+    const child = spawn(process.execPath, [BIN, 'tail', '-f', '--all', '--json', '-n', '1000'], {
       cwd: main,
       env: testEnv(),
     });
@@ -181,7 +181,7 @@ describe('tail filters', () => {
     const root = fixture();
     const child = spawn(
       process.execPath,
-      [BIN, 'tail', '-f', '--json', '--tool', 'Bash', '-n', '0'],
+      [BIN, 'tail', '-f', '--json', '--tool', 'Bash', '-n', '1000'],
       {
         cwd: root,
         env: testEnv(),
