@@ -262,6 +262,9 @@ export const batchAdvice = (files: readonly string[]) =>
 export const batchEditedSinceWritten =
   'edited after it was written: a batch file is named after the sha-256 of its bytes, and these bytes no longer match';
 
+export const batchNameWrongFromStart =
+  'its name does not match its bytes, and never did since it was committed: audit-hooks did not write it (a batch file is named after the sha-256 of its bytes)';
+
 export const batchRedactedSinceWritten =
   'redacted after it was written (its name no longer matches its bytes; the redaction markers say why)';
 

@@ -12,6 +12,9 @@ import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
 import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
+import { loadRedactionRules } from '../redact/config.js';
+import { redactor } from '../redact/redactor.js';
+import { DEFAULT_REDACTION_RULES, type RedactionRules } from '../redact/rules.js';
 import { detectRepoRoot, gitEnvironment } from '../writer/index.js';
 import { parseLine, splitLines } from './entry-line.js';
 
@@ -74,10 +77,11 @@ export async function verifyHistory(
   const commits = new Set<string>();
   const findings: HistoryFinding[] = [];
   const candidates: Candidate[] = [];
-  await walkBatches(root, range, commits, findings, candidates);
-  await walkPartitions(root, range, commits, findings, candidates);
+  const redact = lineRedactor(root);
+  await walkBatches(root, range, commits, findings, candidates, redact);
+  await walkPartitions(root, range, commits, findings, candidates, redact);
   const tip = tipOf(root, range);
-  const missing = tip === undefined ? [] : checkTip(root, tip, candidates);
+  const missing = tip === undefined ? [] : checkTip(root, tip, candidates, redact);
   const shallow = git(root, ['rev-parse', '--is-shallow-repository']).trim() === 'true';
   return { commits: commits.size, findings, missing, ok: missing.length === 0, shallow };
 }
@@ -133,6 +137,7 @@ async function walkBatches(
   commits: Set<string>,
   findings: HistoryFinding[],
   candidates: Candidate[],
+  redact: LineRedactor,
 ): Promise<void> {
   const changes: Array<{
     commit: string;
@@ -196,7 +201,9 @@ async function walkBatches(
       const after = entriesOf(contents.get(change.newBlob) ?? '');
       const onlyRedactions = [...before].every(([id, line]) => {
         const now = after.get(id);
-        return now !== undefined && (now === line || compare(line, now)?.kind === 'redacted');
+        return (
+          now !== undefined && (now === line || compare(line, now, redact)?.kind !== 'altered')
+        );
       });
       findings.push({
         commit: change.commit,
@@ -227,6 +234,7 @@ async function walkPartitions(
   commits: Set<string>,
   findings: HistoryFinding[],
   candidates: Candidate[],
+  redact: LineRedactor,
 ): Promise<void> {
   let commit = '';
   let file = '';
@@ -239,7 +247,7 @@ async function walkPartitions(
         findings.push({ commit, file: before.file, id, kind: 'removed' });
         candidates.push({ id, line: before.line, file: before.file, commit });
       } else if (after.line !== before.line) {
-        const change = compare(before.line, after.line);
+        const change = compare(before.line, after.line, redact);
         if (change === undefined) continue;
         findings.push({ commit, file: before.file, id, ...change });
         if (change.kind !== 'redacted')
@@ -302,14 +310,22 @@ function tipOf(root: string, range: string): string | undefined {
  * Looks up each entry at the tip: present unchanged (or only redacted), altered, or missing.
  * An entry is compared with the first version any commit took away, which is the version
  * as it was committed: a later commit that takes away a tampered version (a revert, say)
- * does not make the tampered one the reference.
+ * does not make the tampered one the reference. The commit named is the first whose change
+ * to the entry was not a redaction, so the restore it suggests never brings a secret back.
  */
-function checkTip(root: string, tip: string, all: readonly Candidate[]): MissingEntry[] {
-  const firstOf = new Map<string, Candidate>();
-  for (const candidate of all) if (!firstOf.has(candidate.id)) firstOf.set(candidate.id, candidate);
-  const candidates = [...firstOf.values()];
-  if (candidates.length === 0) return [];
-  const wanted = new Set(candidates.map((candidate) => candidate.id));
+function checkTip(
+  root: string,
+  tip: string,
+  all: readonly Candidate[],
+  redact: LineRedactor,
+): MissingEntry[] {
+  const versions = new Map<string, Candidate[]>();
+  for (const candidate of all) {
+    const list = versions.get(candidate.id);
+    if (list === undefined) versions.set(candidate.id, [candidate]);
+    else list.push(candidate);
+  }
+  if (versions.size === 0) return [];
   const files = git(root, ['ls-tree', '-r', '-z', '--name-only', tip, '--', 'logs/history'])
     .split('\0')
     .filter((path) => path.endsWith('.jsonl'));
@@ -319,23 +335,28 @@ function checkTip(root: string, tip: string, all: readonly Candidate[]): Missing
     files.map((path) => `${tip}:${path}`),
   ).values()) {
     for (const [id, line] of entriesOf(text))
-      if (wanted.has(id) && !atTip.has(id)) atTip.set(id, line);
+      if (versions.has(id) && !atTip.has(id)) atTip.set(id, line);
   }
   const missing: MissingEntry[] = [];
-  const reported = new Set<string>();
-  for (const candidate of candidates) {
-    if (reported.has(candidate.id)) continue;
-    const now = atTip.get(candidate.id);
-    if (now === candidate.line) continue;
-    if (now !== undefined) {
-      const change = compare(candidate.line, now);
-      if (change === undefined || change.kind === 'redacted') continue;
+  for (const [id, list] of versions) {
+    const first = list[0] as Candidate;
+    const now = atTip.get(id);
+    if (now === first.line) continue;
+    if (now !== undefined && compare(first.line, now, redact)?.kind !== 'altered') continue;
+    // Each version was taken away by its commit; what came after it is the next version
+    // (or the tip's). Blame the first change that was not a redaction.
+    let blamed = list.at(-1) as Candidate;
+    for (const [index, version] of list.entries()) {
+      const next = list[index + 1]?.line ?? now;
+      if (next === undefined || compare(version.line, next, redact)?.kind === 'altered') {
+        blamed = version;
+        break;
+      }
     }
-    reported.add(candidate.id);
     missing.push({
-      id: candidate.id,
-      file: candidate.file,
-      commit: candidate.commit,
+      id,
+      file: blamed.file,
+      commit: blamed.commit,
       kind: now === undefined ? 'missing' : 'altered',
     });
   }
@@ -382,26 +403,42 @@ function entriesOf(text: string): Map<string, string> {
   return map;
 }
 
-const REDACTED = /\[REDACTED:[a-z0-9_-]+\]/i;
+/** Redacts one line as consolidation and `verify --fix` do (the repository's rules). */
+export type LineRedactor = (line: string) => string;
 
-// `redacted` when every difference is a value (or part of a string) replaced by a
-// `[REDACTED:rule]` marker, plus the `redacted` list itself; `altered` otherwise.
-function compare(
+/** The redactor of the rules of the worktree at `root`, switched on whatever the config says. */
+export function lineRedactor(root: string): LineRedactor {
+  let rules: RedactionRules;
+  try {
+    rules = loadRedactionRules(root);
+  } catch {
+    rules = DEFAULT_REDACTION_RULES;
+  }
+  const transform = redactor(rules.enabled ? rules : { ...rules, enabled: true });
+  return (line) => {
+    const parsed = parseLine(line);
+    return 'record' in parsed ? transform(parsed.record).line : line;
+  };
+}
+
+/**
+ * How `afterLine` differs from `beforeLine`: `undefined` when it is the same entry
+ * (formatting aside); `redacted` only when it is exactly what the redaction rules make of
+ * `beforeLine` (a value swapped for a marker by hand is no redaction: the rules must
+ * find a secret there, and the entry's `redacted` list must say so); `altered` otherwise.
+ */
+export function compare(
   beforeLine: string,
   afterLine: string,
+  redact: LineRedactor,
 ): { kind: 'altered' | 'redacted'; fields: string[] } | undefined {
-  const before = (parseLine(beforeLine) as { record: { entry: Record<string, unknown> } }).record
-    .entry;
-  const after = (parseLine(afterLine) as { record: { entry: Record<string, unknown> } }).record
-    .entry;
+  const before = entryOf(beforeLine);
+  const after = entryOf(afterLine);
+  if (before === undefined || after === undefined) return { kind: 'altered', fields: [] };
+  if (isDeepStrictEqual(before, after)) return undefined;
   const fields: string[] = [];
-  let onlyRedactions = true;
   const walk = (a: unknown, b: unknown, path: string) => {
     if (isDeepStrictEqual(a, b)) return;
-    if (typeof b === 'string' && REDACTED.test(b) && (typeof a !== 'string' || redactionOf(a, b))) {
-      fields.push(path);
-      return;
-    }
     if (
       a !== null &&
       b !== null &&
@@ -414,29 +451,38 @@ function compare(
         walk(
           (a as Record<string, unknown>)[key],
           (b as Record<string, unknown>)[key],
-          path === '' ? key : `${path}.${key}`,
+          Array.isArray(a) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`,
         );
       }
       return;
     }
     fields.push(path);
-    onlyRedactions = false;
   };
   const { redacted: _before, ...restBefore } = before;
   const { redacted: _after, ...restAfter } = after;
   walk(restBefore, restAfter, '');
-  if (fields.length === 0) return undefined; // same entry, other formatting
-  return { kind: onlyRedactions ? 'redacted' : 'altered', fields };
+  if (fields.length === 0) return { kind: 'altered', fields: ['redacted'] };
+  const expected = entryOf(redact(beforeLine));
+  return { kind: isDeepStrictEqual(expected, after) ? 'redacted' : 'altered', fields };
 }
 
-// True when `after` is `before` with some substrings replaced by redaction markers.
-function redactionOf(before: string, after: string): boolean {
-  const parts = after.split(/\[REDACTED:[a-z0-9_-]+\]/i);
-  let cursor = 0;
-  for (const [index, part] of parts.entries()) {
-    const at = before.indexOf(part, cursor);
-    if (at === -1 || (index === 0 && at !== 0)) return false;
-    cursor = at + part.length;
+/**
+ * True when `after` holds exactly the entries of `before`, each unchanged or redacted by
+ * the rules: what `verify --fix` may do to a batch file, and nothing else.
+ */
+export function onlyRedactedSince(before: string, after: string, redact: LineRedactor): boolean {
+  const was = entriesOf(before);
+  const now = entriesOf(after);
+  if (was.size !== now.size) return false;
+  for (const [id, line] of was) {
+    const current = now.get(id);
+    if (current === undefined) return false;
+    if (current !== line && compare(line, current, redact)?.kind === 'altered') return false;
   }
-  return parts.at(-1) === '' || before.endsWith(parts.at(-1) as string);
+  return true;
+}
+
+function entryOf(line: string): Record<string, unknown> | undefined {
+  const parsed = parseLine(line);
+  return 'record' in parsed ? (parsed.record.entry as Record<string, unknown>) : undefined;
 }

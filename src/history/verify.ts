@@ -19,6 +19,7 @@ import {
 } from 'node:fs';
 import { basename, join } from 'node:path';
 import { listNames } from '../files.js';
+import { gitMaybe } from '../git/git.js';
 import * as messages from '../messages.js';
 import { loadRedactionRules } from '../redact/config.js';
 import type { RedactionRules } from '../redact/redact.js';
@@ -41,6 +42,7 @@ import {
 } from './paths.js';
 import { eachLine } from './read-claim.js';
 import { ensureSelfIgnoringFolder } from './safe-folders.js';
+import { type LineRedactor, lineRedactor, onlyRedactedSince } from './verify-history.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {
@@ -162,6 +164,7 @@ function check(root: string, rules: RedactionRules): VerifyResult {
       result.findings.push({ file: join(HISTORY, name), line: 0, problem: messages.strayTempFile });
     }
   }
+  const redact = lineRedactor(root);
   const files = historyFiles(root, (warning) =>
     result.findings.push({ file: warning.file, line: 0, problem: warning.message }),
   );
@@ -178,7 +181,7 @@ function check(root: string, rules: RedactionRules): VerifyResult {
     }
     result.files++;
     const before = result.findings.length;
-    if (file.kind === 'batch') checkName(file, result);
+    if (file.kind === 'batch') checkName(root, file, result, redact);
     checkFile(files, index, file, rules, seen, result);
     if (file.kind === 'batch' && result.findings.length > before) {
       const onlySecrets = result.findings
@@ -197,13 +200,35 @@ function check(root: string, rules: RedactionRules): VerifyResult {
 }
 
 // A batch file is named after the sha-256 of its bytes: a name that no longer matches
-// says the file was edited after it was written (or redacted, which verify --fix does).
-function checkName(file: HistoryFile, result: VerifyResult): void {
+// says the file was changed after it was written. Compared with the version the commit
+// that added it holds, a change that is only what the redaction rules make of it (what
+// `verify --fix` does) is a note; anything else is a finding. A file no commit holds yet
+// can only be judged by its markers.
+function checkName(
+  root: string,
+  file: HistoryFile,
+  result: VerifyResult,
+  redact: LineRedactor,
+): void {
   const named = BATCH_NAME.exec(basename(file.file))?.[2];
   const bytes = readFileSync(file.path);
   if (named === undefined || createHash('sha256').update(bytes).digest('hex').startsWith(named))
     return;
-  if (bytes.includes(REDACTED_FIELD)) {
+  const added = gitMaybe(root, ['log', '--diff-filter=A', '--format=%H', '-1', '--', file.file]);
+  const commit = added?.trim();
+  const original =
+    commit === undefined || commit === ''
+      ? undefined
+      : gitMaybe(root, ['show', `${commit}:${file.file}`]);
+  if (original !== undefined && Buffer.from(original).equals(bytes)) {
+    result.findings.push({ file: file.file, line: 0, problem: messages.batchNameWrongFromStart });
+    return;
+  }
+  const redacted =
+    original === undefined
+      ? bytes.includes(REDACTED_FIELD)
+      : onlyRedactedSince(original, bytes.toString('utf8'), redact);
+  if (redacted) {
     result.notes.push({ file: file.file, line: 0, problem: messages.batchRedactedSinceWritten });
   } else {
     result.findings.push({ file: file.file, line: 0, problem: messages.batchEditedSinceWritten });

