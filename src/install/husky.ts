@@ -81,11 +81,17 @@ export function planHuskyInstall(plan: Plan): void {
   const { repo, mode } = plan;
   // An install run from another worktree left this one's steps in its runner: they stay
   // there (a second run changes nothing), and this branch gets the lines by merging.
+  // So is a worktree on a branch from before the set-up, when another branch already
+  // commits the lines: creating .husky/ files here would stop that branch merging the other.
+  const hasLines = (worktree: string) =>
+    STEP_HOOKS.some((hook) => hasOurLine(readTextIfExists(join(worktree, '.husky', hook))));
+  const elsewhere = repo.worktrees.some((worktree) => worktree !== repo.root && hasLines(worktree));
   const committedHere =
-    STEP_HOOKS.some((hook) => hasOurLine(readTextIfExists(join(repo.root, '.husky', hook)))) ||
-    !STEP_HOOKS.some((hook) =>
-      readTextIfExists(join(repo.root, '.husky', '_', hook))?.includes('audit-hooks install'),
-    );
+    hasLines(repo.root) ||
+    (!elsewhere &&
+      !STEP_HOOKS.some((hook) =>
+        readTextIfExists(join(repo.root, '.husky', '_', hook))?.includes('audit-hooks install'),
+      ));
   if (committedHere) {
     for (const hook of STEP_HOOKS) {
       editLines(

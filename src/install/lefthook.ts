@@ -133,9 +133,16 @@ export function planLefthookInstall(plan: Plan): void {
   // An install run from another worktree put the jobs into this one's local config: they
   // stay there (a second run changes nothing), and this branch gets them by merging.
   const ownLocal = configIn(repo.root, LOCAL_FILES);
+  // So is a worktree on a branch from before the set-up, when another branch already
+  // commits the jobs: creating lefthook.yml here would stop that branch merging the other.
+  const elsewhere = repo.worktrees.some((worktree) => {
+    if (worktree === repo.root) return false;
+    const config = configIn(worktree, LEFTHOOK_FILES);
+    return config !== undefined && hasStepJobs(readTextIfExists(config));
+  });
   const committedHere =
     hasStepJobs(text) ||
-    !hasStepJobs(ownLocal === undefined ? undefined : readTextIfExists(ownLocal));
+    (!elsewhere && !hasStepJobs(ownLocal === undefined ? undefined : readTextIfExists(ownLocal)));
   if (committedHere) {
     // A lefthook.yml v1 created and nobody changed becomes the one v2 creates.
     let next =

@@ -26,6 +26,7 @@ import {
   readIf,
   removeScratch,
   runHusky,
+  scratchDir,
   snapshot,
   snapshotDiff,
   type WorktreeRepo,
@@ -124,6 +125,26 @@ describe('install with husky', () => {
     const before = snapshot(r);
     expect(ok(r.install()).stdout).toMatch(/already installed in 3 worktrees; nothing changed/);
     expect(snapshotDiff(before, snapshot(r))).toEqual([]);
+  });
+
+  it('run in a worktree added later on a branch from before the set-up: nothing tracked written there, and it still merges main', () => {
+    const r = huskyRepo(0);
+    const before = gitIn(r.root, ['rev-parse', 'HEAD']).trim();
+    linkBin(r.root);
+    ok(r.install());
+    gitIn(r.root, ['add', '-A']);
+    gitIn(r.root, ['commit', '-q', '-m', 'set up audit-hooks']);
+    const old = join(scratchDir(), 'old');
+    gitIn(r.root, ['worktree', 'add', '-q', '-b', 'old', old, before]);
+
+    ok(r.install(['install'], old));
+
+    expect(gitStatus(old)).toBe('');
+    logEntry(old, 'agent', { event: 'on-old' });
+    commitChange(old, 'work on old');
+    expect(committedEvents(old)).toEqual(['on-old']);
+    gitIn(old, ['merge', '-q', '--no-edit', 'main']);
+    expect(gitStatus(old)).toBe('');
   });
 
   it('installs from a linked worktree that has no husky runner yet', () => {

@@ -418,6 +418,29 @@ pre-push:
     expect(ok(r.install()).stdout).toMatch(/already installed in 2 worktrees; nothing changed/);
   });
 
+  it('run in a worktree added later on a branch from before the set-up: local config there, and it still merges main', () => {
+    const r = makeWorktreeRepo({ linked: 0 });
+    const first = gitIn(r.root, ['rev-parse', 'HEAD']).trim();
+    linkBin(r.root);
+    ok(r.install());
+    gitIn(r.root, ['add', 'lefthook.yml']);
+    gitIn(r.root, ['commit', '-q', '-m', 'set up audit-hooks']);
+    const old = join(scratchDir(), 'old');
+    gitIn(r.root, ['worktree', 'add', '-q', '-b', 'old', old, first]);
+
+    const result = ok(r.install(['install'], old));
+
+    expect(readIf(old, 'lefthook.yml')).toBeUndefined();
+    expect(jobNames(readIf(old, 'lefthook-local.yml'), 'pre-commit')).toEqual(['audit-hooks']);
+    expect(result.stdout).not.toMatch(/lefthook\.yml: create/);
+    logEntry(old, 's', { event: 'on-old' });
+    commitChange(old, 'work on old');
+    expect(committedEvents(old)).toEqual(['on-old']);
+    expect(gitStatus(old)).toBe('');
+    gitIn(old, ['merge', '-q', '--no-edit', 'main']);
+    expect(readIf(old, 'lefthook.yml')).toBe(readIf(r.root, 'lefthook.yml'));
+  });
+
   it('puts lefthook’s hooks back from a worktree without lefthook.yml, and writes none there', () => {
     const r = makeWorktreeRepo({ linked: 1 });
     const wt1 = r.worktrees[1] as string;
