@@ -12,7 +12,9 @@
 // (`^[A-Za-z0-9_-]{1,64}$`) and `seq` (a positive integer), each present once. Rewriting
 // those would break identity and order, and they hold no secret: an `id` or `session_id`
 // that a built-in shape rule matches (a token used as an id) is not one audit-hooks wrote,
-// and is redacted like any field, as is an envelope key that appears twice.
+// and is redacted like any field, as is an envelope key that appears twice (a redacted
+// `id` keeps a digest of what it was after its marker, so that ids stay unique).
+import { createHash } from 'node:crypto';
 import { isIsoTimestamp } from '../writer/index.js';
 import {
   decodeString,
@@ -192,7 +194,9 @@ class LineWalk {
     for (const member of members) {
       if (!ENVELOPE.has(member.key)) continue;
       if (counts.get(member.key) === 1 && this.exempt(member)) continue;
+      const edits = this.edits.length;
       this.value(member.valueStart, [member.key], true, this.matcher.isSecretKey(member.key));
+      if (member.key === 'id' && this.edits.length > edits) this.keepIdUnique(member);
     }
     if (record) this.recordPaths(members);
   }
@@ -222,6 +226,19 @@ class LineWalk {
   /** The findings in document order (the envelope is decided last, so they come unsorted). */
   private sortedFindings(): Located[] {
     return this.findings.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * An id that held a secret still names one entry: `#` and 16 hex of the sha-256 of what
+   * it was follow the marker (so two such ids stay two, and a copy of the entry still
+   * carries the same id, whenever it is redacted).
+   */
+  private keepIdUnique(member: Member): void {
+    const t = this.text;
+    if (t[member.valueStart] !== '"') return;
+    const original = decodeString(t, readString(t, member.valueStart)).value;
+    const digest = createHash('sha256').update(original).digest('hex').slice(0, 16);
+    this.edits.push({ start: member.valueEnd - 1, end: member.valueEnd - 1, text: `#${digest}` });
   }
 
   private exempt(member: Member): boolean {

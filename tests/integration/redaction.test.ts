@@ -223,6 +223,29 @@ describe('redaction at the git boundary', () => {
     ]);
   });
 
+  it('two ids that held tokens stay two entries, and verify passes', async () => {
+    repo = makeRepo();
+    const otherToken = `ghp_${'Tq4'.repeat(12)}`;
+    shard('20261124T100000_agent.jsonl', [
+      { id: githubToken, timestamp: '2026-11-24T10:00:00.000Z', session_id: 'agent', seq: 1 },
+      { id: otherToken, timestamp: '2026-11-24T10:00:01.000Z', session_id: 'agent', seq: 2 },
+    ]);
+
+    await consolidate({ cwd: repo.root });
+
+    const ids = historyEntries(repo.root).map((entry) => entry.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) expect(id).toMatch(/^\[REDACTED:github-token\]#[0-9a-f]{16}$/);
+    expect(historyText()).not.toContain(githubToken);
+    const verify = spawnSync(process.execPath, [BIN, 'verify'], {
+      cwd: repo.root,
+      env: testEnv(),
+      encoding: 'utf8',
+    });
+    expect(verify.status).toBe(0);
+  });
+
   it('only the secret’s bytes change on the way into the history: 1.50, big integers, escapes stay', async () => {
     repo = makeRepo();
     const line = `{${head}, "order_id": 9007199254740993, "amount": 1.50, "s": "\\u00e9\\/", "password" : "hunter2" }`;

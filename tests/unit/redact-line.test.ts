@@ -51,7 +51,8 @@ describe('redactLine', () => {
     expect(out.line).not.toContain(GITHUB);
     expect(out.line).not.toContain('hunter2');
     expect(JSON.parse(out.line)).toEqual({
-      id: '[REDACTED:github-token]',
+      // Still one entry's id: a digest of what it was follows the marker.
+      id: expect.stringMatching(/^\[REDACTED:github-token\]#[0-9a-f]{16}$/),
       timestamp: '2026-11-24T13:33:03.123Z',
       commit: {
         url: 'https://bot:[REDACTED:url-credentials]@git.example.com/a.git',
@@ -68,6 +69,15 @@ describe('redactLine', () => {
       ],
       tool_use_id: '[REDACTED:github-token]',
     });
+  });
+
+  it('keeps ids unique when they held secrets: two ids stay two, one id stays the same', () => {
+    const other = `ghp_${'Zz9'.repeat(12)}`;
+    const idOf = (id: string, event: string) =>
+      JSON.parse(redactLine(`{"id":"${id}","event":"${event}"}`, rules).line).id as string;
+    expect(idOf(GITHUB, 'a')).not.toBe(idOf(other, 'a'));
+    expect(idOf(GITHUB, 'a')).toBe(idOf(GITHUB, 'b'));
+    expect(idOf(GITHUB, 'a')).not.toContain(GITHUB.slice(4));
   });
 
   it('exempts only an envelope that conforms and appears once; any other is redacted like a field', () => {

@@ -279,7 +279,7 @@ describe('redactEntry', () => {
     };
     const out = applyRedaction(entry);
     expect(out).toEqual({
-      id: '[REDACTED:github-token]',
+      id: expect.stringMatching(/^\[REDACTED:github-token\]#[0-9a-f]{16}$/),
       timestamp: '2026-11-24T13:33:03.123Z',
       session_id: '[REDACTED:sk-key]',
       seq: 1,
