@@ -200,6 +200,8 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
   planIgnoreRulesRemoval(plan);
   plan.actions.push(...planAgentUninstall(repo.root, plan.say));
   planAliasRemoval(plan);
+  // The alias goes too: hints from here on spell the plain command.
+  messages.setHintFolder(repo.root, () => undefined);
   for (const worktree of repo.worktrees) {
     if (!existsSync(worktree)) continue;
     const shards = pendingShards(worktree).length;

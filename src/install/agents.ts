@@ -1,8 +1,8 @@
 // `install --agent …`: each coding agent's hook configuration, merged into the user's
 // file as text (json-text spans), so every other byte stays; `uninstall` cuts out exactly
 // what was added. Planned as Actions, like the rest of install, so --dry-run shows it.
-import { lstatSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { AGENTS, agentNamed } from '../agents/index.js';
 import type { AgentEvent, AgentSpec } from '../agents/types.js';
 import { AuditHooksError, UsageError } from '../errors.js';
@@ -100,10 +100,7 @@ export function planAgentUninstall(
         path,
         summary: say(path, 'delete (only the audit-hooks hooks were left)'),
       });
-      const folder = dirname(path);
-      if (folder !== root && onlyHolds(folder, path)) {
-        actions.push({ kind: 'rmdir', path: folder, summary: say(folder, 'remove (empty)') });
-      }
+      // The agent's folder stays, even empty: it is the tool's (and what --agent all looks for).
     } else if (next !== text) {
       actions.push({
         kind: 'write',
@@ -395,15 +392,6 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 function isFolder(path: string): boolean {
   try {
     return lstatSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function onlyHolds(folder: string, file: string): boolean {
-  try {
-    const names = readdirSync(folder);
-    return names.length === 1 && join(folder, names[0] as string) === file;
   } catch {
     return false;
   }

@@ -429,6 +429,14 @@ describe('audit-hooks install --agent (until install() plans agents itself)', ()
     const some = repo.install(['install', '--agent', 'all']);
     expect(some.stdout).toContain('--agent all: the agents whose folder is here: gemini (.gemini)');
     expect(existsSync(join(repo.root, '.gemini', 'settings.json'))).toBe(true);
+    // Uninstall takes its file away and leaves the tool's folder: --agent all finds it again.
+    expect(repo.install(['log', '{"event":"waiting"}']).status).toBe(0);
+    const gone = repo.install(['uninstall']);
+    // The alias goes with uninstall: its hint spells the plain command.
+    expect(gone.stdout).toContain('run `audit-hooks consolidate`');
+    expect(existsSync(join(repo.root, '.gemini', 'settings.json'))).toBe(false);
+    expect(existsSync(join(repo.root, '.gemini'))).toBe(true);
+    expect(repo.install(['install', '--agent', 'all']).stdout).toContain('gemini (.gemini)');
   });
 
   it('uninstall keeps a committed file that held an empty hooks object, byte for byte', () => {
