@@ -1,13 +1,5 @@
 // The library: everything the CLI does, as functions that return results or throw.
 
-export {
-  type Action,
-  type InstallOptions,
-  type InstallResult,
-  install,
-  type Manager,
-  uninstall,
-} from '../install.js';
 export { type CommitEventOptions, recordCommitEvent } from './agents/commit-event.js';
 export { AGENTS, type AgentSpec, agentNamed, EVENTS, type EventName } from './agents/index.js';
 export { normalizePayload } from './agents/normalize.js';
@@ -48,6 +40,14 @@ export {
   planAgentUninstall,
   resolveAgents,
 } from './install/agents.js';
+export {
+  type Action,
+  type InstallOptions,
+  type InstallResult,
+  install,
+  type Manager,
+  uninstall,
+} from './install/install.js';
 export {
   type EntryHandler,
   type FollowOptions,

@@ -340,7 +340,7 @@ export async function clockStepBack(build, s, progress) {
   for (let round = 0; round < s.clockRounds; round++) {
     // The writer logs its first entry and stops just before writing its second.
     const writer = spawn(process.execPath, [script, build.writer, repo.root], {
-      env: cleanEnv(faultEnv({ kind: 'stop', at: 4 })),
+      env: cleanEnv(faultEnv({ kind: 'stop', step: 'shard', nth: 2 })),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

@@ -661,10 +661,19 @@ const CASES = {
     const file = join(t.root, 'lefthook.yml');
     writeFileSync(file, 'pre-commit:\n  jobs: [\n    - run: npm test\n  oops: : :\n');
     const before = snapshotTree(t.root);
+    // The repository runs plain git hooks already: install keeps them, and names the move.
+    const kept = t.cli(['install']);
+    t.tried++;
+    if (
+      kept.status !== 0 ||
+      !/lefthook\.yml is here too: install --manager lefthook/.test(kept.stdout)
+    )
+      t.fail(
+        `audit-hooks install over plain git hooks said: ${JSON.stringify(kept.stdout + kept.stderr)}`,
+      );
     for (const args of [
-      ['install'],
       ['install', '--manager', 'lefthook'],
-      ['install', '--dry-run'],
+      ['install', '--manager', 'lefthook', '--dry-run'],
     ]) {
       const result = t.cli(args);
       t.tried++;

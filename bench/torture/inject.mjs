@@ -148,6 +148,8 @@ export function stepOf(name, target) {
   if (/\/logs\/\.quarantine-/.test(path) || /\/logs\/\.quarantine-/.test(from)) return 'publish';
   if (/\/logs\/(history|quarantine)(\/|$)/.test(path) && !path.endsWith('/.gitignore'))
     return 'publish';
+  // a writer's line into its shard (the stop that lands a line in a claimed shard)
+  if (/\/logs\/active\/[^/]+\.jsonl$/.test(path) && name.startsWith('write')) return 'shard';
   return 'other';
 }
 

@@ -1,9 +1,15 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Writable } from 'node:stream';
-import { type InstallResult, install, MANAGERS, type Manager, uninstall } from '../../install.js';
 import { UsageError } from '../errors.js';
 import { MODES, type Mode } from '../history/consolidate.js';
 import { AGENT_NAMES } from '../install/agents.js';
+import {
+  type InstallResult,
+  install,
+  MANAGERS,
+  type Manager,
+  uninstall,
+} from '../install/install.js';
 import * as messages from '../messages.js';
 
 /** Options of {@link installCommand} and {@link uninstallCommand}. */

@@ -152,7 +152,7 @@ function filters(options: TailCommandOptions): string[] {
 function parseCount(value: unknown): number {
   if (value === undefined) return 10;
   const text = String(Array.isArray(value) ? value.at(-1) : value);
-  if (!/^\d+$/.test(text)) throw new AuditHooksError(messages.badCount(text));
+  if (!/^\d+$/.test(text)) throw new UsageError(messages.badCount(text));
   return Number(text);
 }
 

@@ -1,4 +1,4 @@
-import { AuditHooksError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import * as messages from '../messages.js';
 
 const UNIT_MS: Record<string, number> = {
@@ -45,5 +45,5 @@ export function parseSince(value: string, now: number = Date.now()): number {
     const instant = Date.parse(normal);
     if (!Number.isNaN(instant)) return instant;
   }
-  throw new AuditHooksError(messages.badSince(value));
+  throw new UsageError(messages.badSince(value));
 }

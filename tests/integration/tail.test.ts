@@ -184,7 +184,7 @@ describe('tail: what it shows', () => {
     expect(ids(repo.cli(['tail', '--json', '--session', '0042']).stdout)).toEqual(['mine']);
   });
 
-  it('refuses a bad --since or -n with one clear line and a non-zero exit', () => {
+  it('refuses a bad --since or -n as a usage error: one clear line, the usage line, exit 2', () => {
     repo = makeRepo();
     for (const args of [
       ['--since', 'yesterday'],
@@ -195,9 +195,10 @@ describe('tail: what it shows', () => {
       ['-n', '2.5'],
     ]) {
       const result = repo.cli(['tail', ...args]);
-      expect(result.status, args.join(' ')).not.toBe(0);
+      expect(result.status, args.join(' ')).toBe(2);
       expect(result.stdout).toBe('');
-      expect(lines(result.stderr), args.join(' ')).toHaveLength(1);
+      expect(lines(result.stderr), args.join(' ')).toHaveLength(2);
+      expect(lines(result.stderr)[1]).toMatch(/^Usage: audit-hooks /);
       expect(result.stderr).toMatch(
         args[0]?.startsWith('--since') ? /--since .* 15m/ : /-n .* whole number/,
       );

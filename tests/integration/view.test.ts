@@ -262,7 +262,7 @@ describe('audit-hooks view', () => {
   it('refuses a bad --since, a folder that is not there, a link for logs/view, and no repository', () => {
     fixture = makeViewFixture();
     const since = fixture.repo.cli(['view', '--no-open', '--since', 'yesterday-ish']);
-    expect(since.status).toBe(1);
+    expect(since.status).toBe(2);
     expect(since.stderr).toMatch(/^audit-hooks: --since "yesterday-ish" is not a time: /);
 
     const missing = fixture.repo.cli(['view', '--no-open', '--out', 'no/such/folder/v.html']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuditHooksError } from '../../src/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { parseSince } from '../../src/read/parse-since.js';
 
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
@@ -55,7 +55,7 @@ describe('parseSince', () => {
     '2026-11-24T10:00:00 UTC',
     '1e3s',
   ])('refuses %j with an error that shows the accepted forms', (text) => {
-    expect(() => parseSince(text, NOW)).toThrow(AuditHooksError);
+    expect(() => parseSince(text, NOW)).toThrow(UsageError);
     expect(() => parseSince(text, NOW)).toThrow(/is not a time: use an ISO time .* 15m, 2h, 7d/);
   });
 });

@@ -4,28 +4,20 @@
 // planner in src/install/; this file chooses, orders and applies them.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENTS } from './src/agents/index.js';
-import { AuditHooksError } from './src/errors.js';
-import { readTextIfExists } from './src/files.js';
-import { pendingShards } from './src/history/claim.js';
-import { listClaimSets } from './src/history/claim-sets.js';
-import type { Mode } from './src/history/consolidate.js';
-import { type Action, applyActions } from './src/install/actions.js';
-import {
-  agentUserSteps,
-  planAgentInstall,
-  planAgentUninstall,
-  resolveAgents,
-} from './src/install/agents.js';
-import { planAlias, planAliasRemoval } from './src/install/alias.js';
-import { planGitInstall, planGitUninstall } from './src/install/git-hooks.js';
-import { planHuskyInstall, planHuskyUninstall } from './src/install/husky.js';
-import {
-  ignoringRule,
-  planIgnoreRules,
-  planIgnoreRulesRemoval,
-} from './src/install/ignore-rules.js';
-import { modeOfCommand } from './src/install/launcher.js';
+import { AGENTS } from '../agents/index.js';
+import { AuditHooksError } from '../errors.js';
+import { readTextIfExists } from '../files.js';
+import { pendingShards } from '../history/claim.js';
+import { listClaimSets } from '../history/claim-sets.js';
+import type { Mode } from '../history/consolidate.js';
+import * as messages from '../messages.js';
+import { type Action, applyActions } from './actions.js';
+import { agentUserSteps, planAgentInstall, planAgentUninstall, resolveAgents } from './agents.js';
+import { planAlias, planAliasRemoval } from './alias.js';
+import { planGitInstall, planGitUninstall } from './git-hooks.js';
+import { planHuskyInstall, planHuskyUninstall } from './husky.js';
+import { ignoringRule, planIgnoreRules, planIgnoreRulesRemoval } from './ignore-rules.js';
+import { modeOfCommand } from './launcher.js';
 import {
   findLefthook,
   isOurGitHook,
@@ -33,13 +25,12 @@ import {
   lefthookMode,
   planLefthookInstall,
   planLefthookUninstall,
-} from './src/install/lefthook.js';
-import { planMigration } from './src/install/migrate-v1.js';
-import { MANAGERS, type Manager, type Plan } from './src/install/plan.js';
-import { gitHookDirs, label, type Repo, readRepo } from './src/install/repo.js';
-import * as messages from './src/messages.js';
+} from './lefthook.js';
+import { planMigration } from './migrate-v1.js';
+import { MANAGERS, type Manager, type Plan } from './plan.js';
+import { gitHookDirs, label, type Repo, readRepo } from './repo.js';
 
-export type { Action } from './src/install/actions.js';
+export type { Action } from './actions.js';
 export { MANAGERS, type Manager };
 
 /** Options of {@link install} and {@link uninstall}. */
@@ -87,7 +78,16 @@ function detectManager(
   const ours = ['pre-commit', 'post-commit'].flatMap((hook) =>
     gitHookDirs(repo).filter((dir) => isOurGitHook(readTextIfExists(join(dir, hook)))),
   );
-  if (ours.length > 0) return { manager: 'git', reason: 'as installed' };
+  if (ours.length > 0) {
+    const lefthook = LEFTHOOK_FILES.find((file) => existsSync(join(repo.root, file)));
+    return {
+      manager: 'git',
+      reason:
+        lefthook === undefined
+          ? 'as installed'
+          : `as installed; ${lefthook} is here too: install --manager lefthook moves the steps into it`,
+    };
+  }
   if (repo.worktrees.some((worktree) => existsSync(join(worktree, '.husky')))) {
     return { manager: 'husky', reason: 'the repository has a .husky/ folder' };
   }
