@@ -63,6 +63,8 @@ requireBuild();
 const log = (text) => process.stderr.write(`${text}\n`);
 const ms = (value) =>
   value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(value < 100 ? 1 : 0)} ms`;
+/** A difference: `+7.5 ms`, `−7.5 ms` (a minus sign, not `+-`). */
+const delta = (value) => `${value < 0 ? '−' : '+'}${ms(Math.abs(value))}`;
 const times = (value) => `${value.toFixed(2)}×`;
 const n = (value) => Math.round(value).toLocaleString('en-US');
 const mb = (value) => `${value.toFixed(0)} MB`;
@@ -81,12 +83,12 @@ async function commitPart() {
   row('`git commit` (lefthook), no hooks', ms(r.bare));
   row(
     '`git commit`, lefthook with a no-op job in pre- and post-commit',
-    `+${ms(r.noop.overBare)}`,
+    delta(r.noop.overBare),
     'no hooks',
   );
   row(
     '`git commit`, nothing pending (in-commit mode: both steps installed)',
-    `+${ms(r.idle.overNoop)}`,
+    delta(r.idle.overNoop),
     'the lefthook no-op jobs',
     '',
     `≤ +${TARGET.idleOverNoopMs} ms`,
@@ -95,7 +97,7 @@ async function commitPart() {
   const ratio = r.pending.overIdle / r.node;
   row(
     `\`git commit\` with ${n(PENDING)} entries pending, over an idle commit`,
-    `+${ms(r.pending.overIdle)}`,
+    delta(r.pending.overIdle),
     `\`node -e 0\`: ${ms(r.node)}`,
     times(ratio),
     `≤ ${TARGET.pendingVsNode.toFixed(1)}×`,

@@ -120,7 +120,7 @@ export const restaged = (files: number) =>
   `${PREFIX} staged ${files} ${files === 1 ? 'batch file' : 'batch files'} of an earlier consolidation into this commit`;
 
 export const quarantined = (count: number, files: readonly string[]) =>
-  `${PREFIX} warning: quarantined ${count} ${count === 1 ? 'line that is' : 'lines that are'} not valid entries into ${files.join(', ')}; inspect and fix them there`;
+  `${PREFIX} warning: quarantined ${count} ${count === 1 ? 'line that is not a valid entry' : 'lines that are not valid entries'} into ${files.join(', ')}; to keep one, fix it and run \`${cmd("log '<fixed line>'")}\` (its id and timestamp stay)`;
 
 export const hookDidNotConsolidate = (reason: string) =>
   `${PREFIX} warning: did not consolidate (${reason}); the entries stay in logs/active for the next commit`;

@@ -20,7 +20,7 @@ import { checkRepo, readHistory, readQuarantine, splitLines, walk } from './chec
 import { cleanEnv, cli, commit, freshDir, hookedRepo, hookWarnings, initRepo } from './env.mjs';
 
 const QUARANTINE_WARNING =
-  /^audit-hooks: warning: quarantined \d+ lines? that (is|are) not valid entries into logs\/quarantine\/\S+; inspect and fix them there$/;
+  /^audit-hooks: warning: quarantined \d+ (line that is not a valid entry|lines that are not valid entries) into logs\/quarantine\/\S+; to keep one, fix it and run `(git )?audit-hooks log '<fixed line>'` \(its id and timestamp stay\)$/;
 const HOOK_WARNING =
   /^audit-hooks: warning: did not consolidate \(.+\); the entries stay in logs\/active for the next commit\n$/;
 const NOT_REGULAR = /^audit-hooks: warning: logs\/active\/\S+: not a regular file /;

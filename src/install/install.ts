@@ -108,7 +108,7 @@ function detectManager(
     manager: 'git',
     reason: existsSync(join(repo.root, 'package.json'))
       ? 'no hook manager found; for lefthook: npm i -D lefthook, then install again'
-      : 'no hook manager found (plain git hooks need nothing else)',
+      : 'no hook manager found; plain git hooks need nothing else',
   };
 }
 

@@ -260,7 +260,7 @@ describe('npx audit-hooks install from the packed tarball', () => {
 
     const installed = ok(run('audit-hooks', ['install'], repo, env));
     expect(installed.stdout).toMatch(
-      /installing with git \(no hook manager found \(plain git hooks need nothing else\)\)/,
+      /installing with git \(no hook manager found; plain git hooks need nothing else\)/,
     );
     expect(lefthookTraces(repo).filter((path) => path.includes('lefthook'))).toEqual([]);
     for (const worktree of [repo, linked]) {

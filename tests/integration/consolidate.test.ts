@@ -230,7 +230,7 @@ describe('consolidate', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('1 entry from 1 session');
     expect(run.stderr).toMatch(
-      /^audit-hooks: warning: quarantined 6 lines that are not valid entries into logs\/quarantine\/\S+; inspect/,
+      /^audit-hooks: warning: quarantined 6 lines that are not valid entries into logs\/quarantine\/\S+; to keep one, fix it and run `audit-hooks log '<fixed line>'`/,
     );
     expect(historyEntries(repo.root).map((e) => e.id)).toEqual(['good']);
     const quarantineFiles = walk(join(repo.root, 'logs', 'quarantine')).filter((f) =>
