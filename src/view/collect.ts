@@ -126,10 +126,11 @@ function linkCommits(
   for (const commit of batchCommits) commits.set(commit.sha, { ...commit, ids: new Set() });
   // Named by entries: the `commit` stamp, or an agent's `commit` event's `sha`.
   const named: Array<{ id: string; name: string; branch?: string }> = [];
+  const stamps = new Map<string, string>();
   for (const { entry } of entries) {
-    for (const sha of commitsOfEntry.get(entry.id) ?? []) commits.get(sha)?.ids.add(entry.id);
     if (typeof entry.commit === 'string' && SHA.test(entry.commit)) {
       named.push({ id: entry.id, name: entry.commit.toLowerCase() });
+      stamps.set(entry.id, entry.commit.toLowerCase());
     }
     if (entry.event === 'commit' && typeof entry.sha === 'string' && SHA.test(entry.sha)) {
       const branch = typeof entry.branch === 'string' ? { branch: entry.branch } : {};
@@ -137,6 +138,13 @@ function linkCommits(
     }
   }
   const resolved = resolveCommits(root, [...new Set(named.map((item) => item.name))]);
+  // An entry stamped with the commit it followed (post-commit mode, v1) belongs to that
+  // commit, not also to the later one that carried its batch file.
+  for (const { entry } of entries) {
+    const stamp = stamps.get(entry.id);
+    if (stamp !== undefined && resolved.has(stamp)) continue;
+    for (const sha of commitsOfEntry.get(entry.id) ?? []) commits.get(sha)?.ids.add(entry.id);
+  }
   for (const { id, name, branch } of named) {
     const info = resolved.get(name);
     if (info === undefined) continue; // gone (rebased and collected) or never here

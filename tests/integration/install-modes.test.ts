@@ -2,9 +2,10 @@
 // each manager (unstaged batch files stamped with the commit, committed with the next one),
 // and switching modes back and forth: only our commands change, a run without --mode keeps
 // what is installed, and switching back gives the first install's bytes again.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/git-repo.js';
 import { historyEntries, pendingEntries } from '../helpers/history.js';
 import {
   addedBatches,
@@ -86,6 +87,18 @@ for (const manager of MANAGERS) {
         expect(gitStatus(worktree)).toBe('');
         expect(pendingEntries(worktree).map((entry) => entry.event)).toEqual(['waits']);
       }
+      // The view puts the entry under the commit it followed, not also under the one that
+      // carried its batch file.
+      const page = join(r.root, 'view.html');
+      ok(runCli(['view', '--no-open', '--out', page], { cwd: r.root }));
+      const data = JSON.parse(
+        /<script type="application\/json" id="audit-data">([^<]*)<\/script>/.exec(
+          readFileSync(page, 'utf8'),
+        )?.[1] as string,
+      ) as { commits: Array<{ subject: string; entries: number[] }> };
+      expect(data.commits.map((commit) => [commit.subject, commit.entries.length])).toEqual([
+        ['work', 1],
+      ]);
     });
   });
 
