@@ -737,7 +737,9 @@ const CASES = {
       .filter((line) => /^logs\/history\/\S+:\d+: /.test(line));
     const conflicts = left.filter((line) => /with other content/.test(line));
     if (left.length !== 10 || conflicts.length !== 10) {
-      t.fail(`after --fix verify finds ${left.length} problems, expected the 10 conflicting ids`);
+      t.fail(
+        `after --fix verify finds ${left.length} problems, expected the 10 conflicting ids: ${left.slice(0, 3).join(' | ')}`,
+      );
     }
     t.partitions = true;
     t.verifyAfterwards = false;

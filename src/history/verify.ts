@@ -283,14 +283,18 @@ function checkFile(
       else {
         const firstFile = files[first.file] as HistoryFile;
         const at = `${firstFile.file}:${first.line}`;
+        const same = bytesAt(firstFile.path, first.offset, first.length).equals(bytes);
         if (first.file === index) {
-          // Within one file: a v1 partition that --fix can repair, or an edited batch.
+          // Within one file: a v1 partition that --fix can repair, or an edited batch; a
+          // copy --fix drops, or two contents it keeps both of.
           result.findings.push({
             file: where,
             line,
-            problem: `duplicate id ${id} (first at ${at})`,
+            problem: same
+              ? `duplicate id ${id} (first at ${at})`
+              : messages.idWithOtherContent(id, at),
           });
-        } else if (bytesAt(firstFile.path, first.offset, first.length).equals(bytes)) {
+        } else if (same) {
           result.notes.push({ file: where, line, problem: messages.sameEntryTwice(id, at) });
         } else {
           result.findings.push({ file: where, line, problem: messages.idWithOtherContent(id, at) });
