@@ -17,6 +17,11 @@ export function setHintFolder(cwd: string, alias: (cwd: string) => string | unde
   runner = undefined;
 }
 
+/** Hints spell commands with `runner` from here on (uninstall: the alias is going away). */
+export function setHintRunner(text: string): void {
+  runner = text;
+}
+
 /**
  * An audit-hooks command as a hint spells it: `git audit-hooks …` where install set the
  * alias (it works in every folder of every worktree, with or without node_modules), else
@@ -41,7 +46,12 @@ export const noCommand = `${PREFIX} no command given`;
 
 export const unknownCommand = (name: string) => `${PREFIX} unknown command \`${name}\``;
 
-export const failed = (message: string) => `${PREFIX} ${message}`;
+/** A sentence-case message (cac's, the writer's) lowered to match the rest of ours. */
+const lowered = (message: string) =>
+  /^[A-Z][a-z]/.test(message) ? `${message[0]?.toLowerCase()}${message.slice(1)}` : message;
+
+/** One error line. */
+export const failed = (message: string) => `${PREFIX} ${lowered(message)}`;
 
 export const entryNotObject = (what: string) =>
   `the entry must be a JSON object, not ${what}; e.g. '{"event":"run","command":"npm test"}'`;
@@ -555,8 +565,9 @@ export const hookNotLogged = (
   agent: string | undefined,
   event: string | undefined,
   reason: string,
+  kept: boolean,
 ) =>
-  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${reason}); kept for ${cmd('status')}`;
+  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${lowered(reason)})${kept ? `; kept for ${cmd('status')}` : ''}`;
 
 export const hookTimedOut = (seconds: number) =>
   `no hook payload on stdin after ${seconds} s (the tool must pipe it and close stdin)`;

@@ -54,10 +54,10 @@ export async function logCommand(options: LogCommandOptions): Promise<number> {
     await logEntry({ ...options, root });
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0] ?? String(error);
-    if (root !== undefined) {
+    const kept =
+      root !== undefined &&
       recordHookFailure(root, { agent: options.agent, event: options.event, message: reason });
-    }
-    warn(options.stderr, messages.hookNotLogged(options.agent, options.event, reason));
+    warn(options.stderr, messages.hookNotLogged(options.agent, options.event, reason, kept));
   }
   return 0;
 }
@@ -68,7 +68,7 @@ async function logEntry(options: LogCommandOptions & { root?: string }): Promise
     throw new UsageError(messages.unknownAgent(options.agent));
   }
   const text = options.json ?? (await readStdin(options.stdin));
-  if (text.trim() === '') throw new AuditHooksError(messages.logNeedsEntry);
+  if (text.trim() === '') throw new UsageError(messages.logNeedsEntry);
   let payload: JsonNode;
   try {
     payload = parseJsonText(text);
@@ -236,7 +236,7 @@ function warn(stderr: Writable | undefined, line: string): void {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 async function readStdin(stdin: Readable & { isTTY?: boolean }): Promise<string> {
-  if (stdin.isTTY) throw new AuditHooksError(messages.logNeedsEntry);
+  if (stdin.isTTY) throw new UsageError(messages.logNeedsEntry);
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
   try {

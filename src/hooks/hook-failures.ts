@@ -33,17 +33,21 @@ const GIT_FILE = 'audit-hooks-hook-failures';
 // on every tool call must not fill the disk.
 const MAX_BYTES = 64 * 1024;
 
-/** Keeps `failure` for the worktree at `root`; never throws (a failure to keep it is silent). */
-export function recordHookFailure(root: string, failure: Omit<HookFailure, 'timestamp'>): void {
+/**
+ * Keeps `failure` for the worktree at `root`; never throws. Returns whether it was kept (a
+ * warning must not promise `status` what it could not keep).
+ */
+export function recordHookFailure(root: string, failure: Omit<HookFailure, 'timestamp'>): boolean {
   const line = `${JSON.stringify({ timestamp: new Date().toISOString(), ...failure })}\n`;
   for (const place of [() => activeFile(root), () => gitFile(root)]) {
     try {
       append(place(), line);
-      return;
+      return true;
     } catch {
       // Try the next place.
     }
   }
+  return false;
 }
 
 /** The hook failures kept for the worktree at `root` (for `status`). */

@@ -48,17 +48,28 @@ export async function runLog(
 ): Promise<number | undefined> {
   const parsed = parseLogArgs(args);
   if (parsed === undefined) return undefined;
-  const [{ logCommand }, messages] = await Promise.all([
+  const [{ logCommand }, messages, { recordHookFailure }, { detectRepoRoot }] = await Promise.all([
     import('../commands/log.js'),
     import('../messages.js'),
+    import('./hook-failures.js'),
+    import('../writer/index.js'),
   ]);
   const options = { ...context, ...parsed };
   if (parsed.hook) {
     // A tool that never closes stdin must not hang its agent.
     const timer = setTimeout(() => {
-      context.stderr.write(
-        `${messages.hookNotLogged(parsed.agent, parsed.event, messages.hookTimedOut(HOOK_STDIN_SECONDS))}\n`,
-      );
+      const reason = messages.hookTimedOut(HOOK_STDIN_SECONDS);
+      let kept = false;
+      try {
+        kept = recordHookFailure(detectRepoRoot(context.cwd), {
+          agent: parsed.agent,
+          event: parsed.event,
+          message: reason,
+        });
+      } catch {
+        // Not in a repository: nowhere to keep it.
+      }
+      context.stderr.write(`${messages.hookNotLogged(parsed.agent, parsed.event, reason, kept)}\n`);
       process.exit(0);
     }, HOOK_STDIN_SECONDS * 1000);
     try {

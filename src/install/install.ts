@@ -200,8 +200,10 @@ export async function uninstall(options: InstallOptions = {}): Promise<InstallRe
   planIgnoreRulesRemoval(plan);
   plan.actions.push(...planAgentUninstall(repo.root, plan.say));
   planAliasRemoval(plan);
-  // The alias goes too: hints from here on spell the plain command.
-  messages.setHintFolder(repo.root, () => undefined);
+  // The alias goes too: hints from here on spell a command that works in every worktree
+  // without it, the main worktree's copy by its path where there is one.
+  const bin = join(repo.main, 'node_modules', '.bin', 'audit-hooks');
+  messages.setHintRunner(existsSync(bin) ? shellWord(bin) : 'audit-hooks');
   for (const worktree of repo.worktrees) {
     if (!existsSync(worktree)) continue;
     const shards = pendingShards(worktree).length;
@@ -226,4 +228,9 @@ function result(plan: Plan, reason: string, modeReason: string, dryRun: boolean)
     agentSteps: [],
     dryRun,
   };
+}
+
+/** `path` as one word for a POSIX shell. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }

@@ -5,7 +5,7 @@
 // every byte, and that a user's lefthook.yml (or a broken one) is respected. Real git, the
 // built CLI and the real lefthook binary (its hooks find it by the path `lefthook install`
 // bakes in).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -239,6 +239,15 @@ describe('install with lefthook', () => {
       /wt1: 1 shard and 0 claim sets are still waiting in logs\/active \(not committed\)/,
     );
     expect(result.stdout).not.toMatch(/^ {2}: /m);
+    // The hint's command works in wt1, which has no node_modules and, now, no alias.
+    const runner = /run `(.+) consolidate`/.exec(result.stdout)?.[1];
+    expect(runner).toBe(join(main, 'node_modules', '.bin', 'audit-hooks'));
+    const consolidated = spawnSync('sh', ['-c', `${runner} consolidate`], {
+      cwd: wt1,
+      encoding: 'utf8',
+    });
+    expect(consolidated.status, consolidated.stderr).toBe(0);
+    expect(consolidated.stdout).toMatch(/^audit-hooks: 1 entry from 1 session/);
     expect(committedEvents(main)).toEqual(['committed']);
     // install created lefthook.yml (and the commit took it along): uninstall deletes it.
     expect(gitStatus(main)).toBe(' D lefthook.yml');

@@ -165,8 +165,6 @@ describe('audit-hooks log: refused input writes nothing', () => {
     ['a JSON array', ['log', '[{"event":"x"}]'], undefined, /must be a JSON object, not an array/],
     ['a JSON string', ['log', '"event"'], undefined, /must be a JSON object, not string/],
     ['JSON null', ['log'], 'null', /must be a JSON object, not null/],
-    ['empty stdin', ['log'], '', /no entry given/],
-    ['blank stdin', ['log'], ' \n\t\n', /no entry given/],
     ['an invalid --session', ['log', '{}', '--session', '../escape'], undefined, /session id/],
     ['an invalid timestamp', ['log', '{"timestamp":"soon"}'], undefined, /timestamp/],
     ['a non-string id', ['log', '{"id":7}'], undefined, /id/],
@@ -179,6 +177,20 @@ describe('audit-hooks log: refused input writes nothing', () => {
     expect(lines[0]).toMatch(message);
     expect(lines).toHaveLength(1);
     expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(existsSync(join(repo.root, 'logs'))).toBe(false);
+  });
+
+  it.each([
+    ['empty stdin', ''],
+    ['blank stdin', ' \n\t\n'],
+  ])('%s: no entry given is a usage error (exit 2, the usage line)', (_name, input) => {
+    const result = repo.cli(['log'], { input });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(stderrLines(result.stderr)).toEqual([
+      'audit-hooks: no entry given: pass one JSON object as an argument, or pipe it on stdin',
+      expect.stringMatching(/^Usage: audit-hooks /),
+    ]);
     expect(existsSync(join(repo.root, 'logs'))).toBe(false);
   });
 
@@ -202,7 +214,7 @@ describe('audit-hooks log: refused input writes nothing', () => {
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(stderrLines(result.stderr)).toEqual([
-      expect.stringMatching(/^audit-hooks: Could not append to .*not logged/),
+      expect.stringMatching(/^audit-hooks: could not append to .*not logged/),
     ]);
     expect(readFileSync(join(repo.root, 'logs'), 'utf8')).toBe('not a folder\n');
   });
@@ -213,7 +225,7 @@ describe('audit-hooks log: refused input writes nothing', () => {
       const result = runCli(['log', '{"event":"x"}'], { cwd: dir });
       expect(result.status).not.toBe(0);
       expect(stderrLines(result.stderr)).toEqual([
-        expect.stringMatching(/^audit-hooks: Not in a git repository/),
+        expect.stringMatching(/^audit-hooks: not in a git repository/),
       ]);
       expect(existsSync(join(dir, 'logs'))).toBe(false);
     } finally {
@@ -226,7 +238,7 @@ describe('the command line (§10)', () => {
   it.each<[string, string[], RegExp]>([
     ['an unknown command', ['frobnicate'], /unknown command `frobnicate`/],
     ['no command', [], /no command given/],
-    ['an unknown option of log', ['log', '{}', '--bogus'], /Unknown option `--bogus`/],
+    ['an unknown option of log', ['log', '{}', '--bogus'], /unknown option `--bogus`/],
     ['an unknown global option', ['--bogus'], /audit-hooks: /],
     ['an option without its value', ['log', '{}', '--session'], /--session/],
   ])('refuses %s with the usage line and a non-zero exit', (_name, args, message) => {

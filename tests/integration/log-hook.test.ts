@@ -38,10 +38,13 @@ function payload(fields: Record<string, unknown> = {}): string {
 }
 
 /** Exit 0, empty stdout, at most one stderr line: what every hook call must look like. */
-function expectNeverBlocked(result: { status: number | null; stdout: string; stderr: string }) {
+function expectNeverBlocked<T extends { status: number | null; stdout: string; stderr: string }>(
+  result: T,
+): T {
   expect(result.status).toBe(0);
   expect(result.stdout).toBe('');
   expect(result.stderr.split('\n').filter((line) => line !== '').length).toBeLessThanOrEqual(1);
+  return result;
 }
 
 describe('never blocking', () => {
@@ -75,7 +78,7 @@ describe('never blocking', () => {
       expect(shardFiles(root)).toHaveLength(1);
       return;
     }
-    expect(result.stderr).toMatch(/did not log .*Could not append/);
+    expect(result.stderr).toMatch(/did not log .*could not append/);
     expect(hookFailures(root).count).toBe(1);
   });
 
@@ -106,9 +109,16 @@ describe('never blocking', () => {
 
   it('an unknown agent, empty stdin, not a repository: exit 0 and one warning each', () => {
     const { root } = repo();
-    expectNeverBlocked(hook(root, payload(), ['--agent', 'vim']));
+    expect(expectNeverBlocked(hook(root, payload(), ['--agent', 'vim'])).stderr).toMatch(
+      /; kept for audit-hooks status\n$/,
+    );
     expectNeverBlocked(hook(root, ''));
-    expectNeverBlocked(hook(join(root, '..'), payload()));
+    // Outside a repository there is nowhere to keep it, and the warning does not say it was.
+    const outside = expectNeverBlocked(hook(join(root, '..'), payload()));
+    expect(outside.stderr).toMatch(
+      /did not log the claude-code hook call \(not in a git repository/,
+    );
+    expect(outside.stderr).not.toMatch(/kept for/);
     expect(hookFailures(root).count).toBe(2);
   });
 
