@@ -207,8 +207,10 @@ function showKey(key: string): string {
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 function showValue(value: unknown, key?: string): string {
-  // The consolidating commit, as git abbreviates it (the full id is in --json).
-  if (key === 'commit' && typeof value === 'string' && SHA.test(value)) return value.slice(0, 10);
+  // A commit id (the stamp, or a commit event's sha), as git abbreviates it (the full id is
+  // in --json).
+  if ((key === 'commit' || key === 'sha') && typeof value === 'string' && SHA.test(value))
+    return value.slice(0, 10);
   if (typeof value === 'string') {
     return BARE_VALUE.test(value) ? value : escapeTerminal(JSON.stringify(value));
   }

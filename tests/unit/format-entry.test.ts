@@ -85,6 +85,15 @@ describe('formatEntry', () => {
     expect(line).toMatch(/event=e {2}n=1 commit=0123456789$/);
   });
 
+  it('shortens a commit event’s sha the same way, and nothing else that is not a commit id', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const line = formatEntry(entry({ event: 'commit', sha, branch: 'main', other: sha }), {
+      now: NOW,
+    });
+    expect(line).toContain('sha=0123456789 ');
+    expect(line).toContain(`other=${sha}`);
+  });
+
   it('aligns columns across the lines of one layout, only as far as each line has them', () => {
     const entries = [
       entry({ event: 'pre_tool_use', tool: 'Bash', decision: 'allow', command: 'ls' }),
