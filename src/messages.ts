@@ -46,12 +46,11 @@ export const noCommand = `${PREFIX} no command given`;
 
 export const unknownCommand = (name: string) => `${PREFIX} unknown command \`${name}\``;
 
-/** A sentence-case message (cac's, the writer's) lowered to match the rest of ours. */
-const lowered = (message: string) =>
-  /^[A-Z][a-z]/.test(message) ? `${message[0]?.toLowerCase()}${message.slice(1)}` : message;
-
-/** One error line. */
-export const failed = (message: string) => `${PREFIX} ${lowered(message)}`;
+/**
+ * One error line. The writer's messages keep their sentence case: SPEC §4 fixes "Not in a
+ * git repository", which scripts match.
+ */
+export const failed = (message: string) => `${PREFIX} ${message}`;
 
 export const entryNotObject = (what: string) =>
   `the entry must be a JSON object, not ${what}; e.g. '{"event":"run","command":"npm test"}'`;
@@ -567,7 +566,7 @@ export const hookNotLogged = (
   reason: string,
   kept: boolean,
 ) =>
-  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${lowered(reason)})${kept ? `; kept for ${cmd('status')}` : ''}`;
+  `${PREFIX} warning: did not log ${agent === undefined ? 'the' : `the ${agent}`}${event === undefined ? '' : ` ${event}`} hook call (${reason})${kept ? `; kept for ${cmd('status')}` : ''}`;
 
 export const hookTimedOut = (seconds: number) =>
   `no hook payload on stdin after ${seconds} s (the tool must pipe it and close stdin)`;

@@ -217,7 +217,7 @@ export async function writerOnFullDisk(build, _s, progress) {
     );
     if (viaCli.status === 0) failures.push('audit-hooks log succeeded on a full disk');
     if (
-      !/^audit-hooks: could not append to .*(ENOSPC|disk full).*not logged.*\n$/.test(viaCli.stderr)
+      !/^audit-hooks: Could not append to .*(ENOSPC|disk full).*not logged.*\n$/.test(viaCli.stderr)
     ) {
       failures.push(`audit-hooks log on a full disk said: ${JSON.stringify(viaCli.stderr)}`);
     }
@@ -386,7 +386,7 @@ export async function readOnlyActive(build) {
   }
   expectOneWarning(hook, failures, 'read-only logs/active, pre-commit');
   if (log.status === 0) failures.push('audit-hooks log succeeded into a read-only logs/active');
-  if (!/^audit-hooks: could not append to .*not logged.*\n$/.test(log.stderr)) {
+  if (!/^audit-hooks: Could not append to .*not logged.*\n$/.test(log.stderr)) {
     failures.push(`audit-hooks log into a read-only folder said: ${JSON.stringify(log.stderr)}`);
   }
   if (snapshot(active) !== before) failures.push('the read-only logs/active changed');

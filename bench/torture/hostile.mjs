@@ -628,7 +628,7 @@ const CASES = {
     }
     for (const sessionId of ['../x', '..', 'a/b', '/tmp/evil', 'x y']) {
       // Each refusal names the rule; the payload's also says how to choose another session.
-      const named = /^audit-hooks: invalid session id .*A-Z a-z 0-9 _ -\n$/;
+      const named = /^audit-hooks: Invalid session id .*A-Z a-z 0-9 _ -\n$/;
       const attempts = [
         [t.cli(['log', '{"e":1}', '--session', sessionId]), named],
         [t.cli(['log', '{"e":1}'], { env: { AUDIT_HOOKS_SESSION: sessionId } }), named],

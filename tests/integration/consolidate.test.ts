@@ -545,6 +545,6 @@ describe('consolidate', () => {
     const outside = tempDir();
     const run = repo.cli(['consolidate'], { cwd: outside });
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/^audit-hooks: not in a git repository: .*\n$/);
+    expect(run.stderr).toMatch(/^audit-hooks: Not in a git repository: .*\n$/);
   });
 });

@@ -214,7 +214,7 @@ describe('audit-hooks log: refused input writes nothing', () => {
     expect(result.status).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(stderrLines(result.stderr)).toEqual([
-      expect.stringMatching(/^audit-hooks: could not append to .*not logged/),
+      expect.stringMatching(/^audit-hooks: Could not append to .*not logged/),
     ]);
     expect(readFileSync(join(repo.root, 'logs'), 'utf8')).toBe('not a folder\n');
   });
@@ -225,7 +225,7 @@ describe('audit-hooks log: refused input writes nothing', () => {
       const result = runCli(['log', '{"event":"x"}'], { cwd: dir });
       expect(result.status).not.toBe(0);
       expect(stderrLines(result.stderr)).toEqual([
-        expect.stringMatching(/^audit-hooks: not in a git repository/),
+        expect.stringMatching(/^audit-hooks: Not in a git repository/),
       ]);
       expect(existsSync(join(dir, 'logs'))).toBe(false);
     } finally {
@@ -238,7 +238,7 @@ describe('the command line (§10)', () => {
   it.each<[string, string[], RegExp]>([
     ['an unknown command', ['frobnicate'], /unknown command `frobnicate`/],
     ['no command', [], /no command given/],
-    ['an unknown option of log', ['log', '{}', '--bogus'], /unknown option `--bogus`/],
+    ['an unknown option of log', ['log', '{}', '--bogus'], /Unknown option `--bogus`/],
     ['an unknown global option', ['--bogus'], /audit-hooks: /],
     ['an option without its value', ['log', '{}', '--session'], /--session/],
   ])('refuses %s with the usage line and a non-zero exit', (_name, args, message) => {

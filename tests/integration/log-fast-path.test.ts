@@ -85,7 +85,7 @@ it('falls back to the full CLI for what the short path does not know (--help)', 
     encoding: 'utf8',
   });
   expect(typo.status).toBe(2);
-  expect(typo.stderr).toMatch(/unknown option `--sesion`/);
+  expect(typo.stderr).toMatch(/Unknown option `--sesion`/);
 });
 
 it('compiles from a code cache it keeps in the package’s own self-ignoring .cache/, and survives a bad one', () => {

@@ -78,7 +78,7 @@ describe('never blocking', () => {
       expect(shardFiles(root)).toHaveLength(1);
       return;
     }
-    expect(result.stderr).toMatch(/did not log .*could not append/);
+    expect(result.stderr).toMatch(/did not log .*Could not append/);
     expect(hookFailures(root).count).toBe(1);
   });
 
@@ -116,7 +116,7 @@ describe('never blocking', () => {
     // Outside a repository there is nowhere to keep it, and the warning does not say it was.
     const outside = expectNeverBlocked(hook(join(root, '..'), payload()));
     expect(outside.stderr).toMatch(
-      /did not log the claude-code hook call \(not in a git repository/,
+      /did not log the claude-code hook call \(Not in a git repository/,
     );
     expect(outside.stderr).not.toMatch(/kept for/);
     expect(hookFailures(root).count).toBe(2);

@@ -143,7 +143,7 @@ describe('status: the logs of a worktree', () => {
     const result = runCli(['status'], { cwd: tempDir() });
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/not in a git repository/);
+    expect(result.stderr).toMatch(/Not in a git repository/);
   });
 });
 

@@ -212,7 +212,7 @@ describe('tail: what it shows', () => {
     const result = repo.cli(['tail'], { cwd: outside });
     expect(result.status).toBe(1);
     expect(lines(result.stderr)).toHaveLength(1);
-    expect(result.stderr).toMatch(/not in a git repository/);
+    expect(result.stderr).toMatch(/Not in a git repository/);
   });
 });
 

@@ -281,6 +281,6 @@ describe('audit-hooks view', () => {
 
     const outside = runCli(['view', '--no-open'], { cwd: tempDir() });
     expect(outside.status).toBe(1);
-    expect(outside.stderr).toMatch(/^audit-hooks: not in a git repository/);
+    expect(outside.stderr).toMatch(/^audit-hooks: Not in a git repository/);
   });
 });
