@@ -432,8 +432,10 @@ describe('audit-hooks install --agent (until install() plans agents itself)', ()
     // Uninstall takes its file away and leaves the tool's folder: --agent all finds it again.
     expect(repo.install(['log', '{"event":"waiting"}']).status).toBe(0);
     const gone = repo.install(['uninstall']);
-    // The alias goes with uninstall: its hint spells the plain command.
-    expect(gone.stdout).toContain('run `audit-hooks consolidate`');
+    // The alias goes with uninstall: its hint names the main worktree's copy by its path.
+    expect(gone.stdout).toContain(
+      `run \`${join(repo.root, 'node_modules', '.bin', 'audit-hooks')} consolidate\``,
+    );
     expect(existsSync(join(repo.root, '.gemini', 'settings.json'))).toBe(false);
     expect(existsSync(join(repo.root, '.gemini'))).toBe(true);
     expect(repo.install(['install', '--agent', 'all']).stdout).toContain('gemini (.gemini)');
