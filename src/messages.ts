@@ -501,8 +501,8 @@ export const ago = (ms: number) => {
   return `${count(Math.round(h / 24), 'day', 'days')} ago`;
 };
 
-export const showHeader = (commit: string, count: number) =>
-  `${PREFIX} ${count} ${count === 1 ? 'entry' : 'entries'} consolidated by commit ${commit}`;
+export const showHeader = (commit: string, entries: number) =>
+  `${PREFIX} ${count(entries, 'entry', 'entries')} consolidated by commit ${commit}`;
 
 export const redactConfigInvalid = (file: string, problem: string) =>
   `invalid redaction config in ${file}: ${problem}; fix it and run again (see "Redaction" in the README)`;
