@@ -22,6 +22,11 @@ export function setHintRunner(text: string): void {
   runner = text;
 }
 
+/** True for an alias audit-hooks wrote (any version: each finds audit-hooks the same way). */
+export function isAuditHooksAlias(value: string | undefined): boolean {
+  return value?.includes('node_modules/.bin/audit-hooks') === true;
+}
+
 /**
  * An audit-hooks command as a hint spells it: `git audit-hooks …` where install set the
  * alias (it works in every folder of every worktree, with or without node_modules), else
@@ -35,7 +40,7 @@ export function cmd(args: string): string {
     } catch {
       alias = undefined;
     }
-    runner = alias?.includes('node_modules/.bin/audit-hooks') ? 'git audit-hooks' : 'audit-hooks';
+    runner = isAuditHooksAlias(alias) ? 'git audit-hooks' : 'audit-hooks';
   }
   return `${runner} ${args}`;
 }
@@ -74,21 +79,12 @@ export const partialLine = 'incomplete last line (its writer stopped mid-write)'
 export const tornLine =
   'incomplete line (its writer stopped mid-write); the entry written after it on the same line was kept';
 
-export const claimedNotFolder = (dir: string) =>
-  `${dir} is not a folder (a symbolic link?); remove it, then run again`;
-
 export const notUtf8 = 'not valid UTF-8';
 
 export const conflictingId = 'an entry with the same id and other content came first';
 
 export const conflictingHistoryId =
   'the history already holds an entry with this id and other content';
-
-export const corruptPartition = (file: string, line: number, problem: string) =>
-  `${file}:${line} is not a valid entry (${problem}); nothing was consolidated: run \`${cmd('verify --fix')}\`, then consolidate again`;
-
-export const partitionNotFile = (file: string) =>
-  `${file} is not a regular file; move it out of logs/history and run again`;
 
 export const mergeSideInvalid = (file: string, line: number, problem: string) =>
   `cannot merge ${file}: line ${line} is not a valid entry (${problem}); resolve the conflict by hand, then run \`${cmd('verify --fix')}\``;

@@ -8,7 +8,7 @@ import { gitEnvironment } from '../writer/index.js';
  * — another worktree — git finds the repository from the folder, without the hook's
  * location variables.
  */
-export function gitEnvFor(cwd: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+function gitEnvFor(cwd: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const clean = gitEnvironment(env);
   if (!env.GIT_DIR) return clean;
   const workTree = resolve(env.GIT_WORK_TREE || process.cwd());

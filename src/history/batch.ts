@@ -25,7 +25,7 @@ import {
   RUN_PREFIX,
   readManifest,
 } from './claim-sets.js';
-import type { EntryLine } from './entry-line.js';
+import { type EntryLine, seqOf, sessionOf } from './entry-line.js';
 import { EntryTable } from './entry-table.js';
 import { IdIndex } from './id-index.js';
 import { fingerprint, type Ledger, serializeTail, TAIL_IDS, TAIL_LINES } from './ledger.js';
@@ -179,7 +179,7 @@ async function buildRun(
         const id = record.entry.id;
         const seen = byId.get(id);
         if (seen !== -1) {
-          if (sameBytes(readRow(sources, table, seen, index, fd, source), lineBytes)) duplicates++;
+          if (readRow(sources, table, seen, index, fd, source).equals(lineBytes)) duplicates++;
           else rejected.push({ line, problem: messages.conflictingId, bytes: raw() });
           return;
         }
@@ -440,18 +440,6 @@ function readRow(
     closeSync(fd);
   }
   return buffer;
-}
-
-function sameBytes(a: Buffer, b: Buffer): boolean {
-  return a.equals(b);
-}
-
-function seqOf(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function sessionOf(value: unknown): string {
-  return typeof value === 'string' ? value : String(value ?? '');
 }
 
 /**

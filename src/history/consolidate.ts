@@ -24,7 +24,7 @@ import {
   worktreeGitDir,
 } from '../git/worktree.js';
 import * as messages from '../messages.js';
-import { CLAIM_CHECK_MS, detectRepoRoot } from '../writer/index.js';
+import { CLAIM_CHECK_MS, detectRepoRoot, monotonicNow } from '../writer/index.js';
 import { decideBatch } from './batch.js';
 import { adoptLooseClaims, claimShards, pendingShards, type SkipHandler } from './claim.js';
 import { type ClaimSet, listClaimSets } from './claim-sets.js';
@@ -248,14 +248,6 @@ async function decideAll(
       result.quarantined.push({ file: file.path, lines: file.lines });
   }
   result.sessions = [...sessions].sort();
-}
-
-// The writer's clock (process.hrtime), taken once at load: a caller's fake timers do not
-// freeze it.
-const hrtime = process.hrtime.bind(process);
-function monotonicNow(): number {
-  const [seconds, nanoseconds] = hrtime();
-  return seconds * 1000 + nanoseconds / 1e6;
 }
 
 /**

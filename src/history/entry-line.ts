@@ -32,29 +32,26 @@ export function parseLine(line: string): ParsedLine {
   return { record: { entry, line, instant } };
 }
 
-/** Builds the record of an entry made in memory (serializes it once). */
-export function toEntryLine(entry: Entry): EntryLine {
-  return { entry, line: JSON.stringify(entry), instant: Date.parse(entry.timestamp) };
-}
-
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sessionOf(entry: Entry): string {
-  return typeof entry.session_id === 'string' ? entry.session_id : String(entry.session_id ?? '');
+/** A `session_id` value as §3 order compares it. */
+export function sessionOf(value: unknown): string {
+  return typeof value === 'string' ? value : String(value ?? '');
 }
 
-function seqOf(entry: Entry): number {
-  return typeof entry.seq === 'number' && Number.isFinite(entry.seq) ? entry.seq : 0;
+/** A `seq` value as §3 order compares it. */
+export function seqOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
 /** The one order of entries everywhere: instant, session_id, seq, id (strings by code unit). */
 export function compareEntryLines(a: EntryLine, b: EntryLine): number {
   return (
     a.instant - b.instant ||
-    compareStrings(sessionOf(a.entry), sessionOf(b.entry)) ||
-    seqOf(a.entry) - seqOf(b.entry) ||
+    compareStrings(sessionOf(a.entry.session_id), sessionOf(b.entry.session_id)) ||
+    seqOf(a.entry.seq) - seqOf(b.entry.seq) ||
     compareStrings(a.entry.id, b.entry.id)
   );
 }
@@ -81,11 +78,4 @@ export function splitLines(text: string): { lines: string[]; partial: string | u
     if (line.endsWith('\r')) lines[i] = line.slice(0, -1);
   }
   return { lines, partial: last === '' ? undefined : last };
-}
-
-/** The content of a JSONL file holding these records, in the given order. */
-export function serializeLines(records: readonly EntryLine[]): string {
-  let out = '';
-  for (const record of records) out += `${record.line}\n`;
-  return out;
 }

@@ -84,7 +84,7 @@ export function publishCopy(from: string, to: string): 'linked' | 'same' | 'othe
  * bytes), `other` (another file holds the name), `gone` (the staged file went away: the set
  * was released meanwhile).
  */
-export function linkNoClobber(from: string, to: string): 'linked' | 'same' | 'other' | 'gone' {
+function linkNoClobber(from: string, to: string): 'linked' | 'same' | 'other' | 'gone' {
   try {
     linkSync(from, to);
     return 'linked';

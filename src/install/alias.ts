@@ -1,7 +1,7 @@
 // `git audit-hooks <command>`: runs audit-hooks from any folder of any worktree, without
 // node_modules there and without npx (SPEC §7: every hint is a command that works where it
 // is printed). A repository-local alias, so every worktree and no other repository has it.
-import { gitMaybe } from '../git/git.js';
+import { aliasOf, gitMaybe } from '../git/git.js';
 import * as messages from '../messages.js';
 import { ALIAS_COMMAND } from './launcher.js';
 import type { Plan } from './plan.js';
@@ -12,15 +12,10 @@ function current(plan: Plan): string | undefined {
   return gitMaybe(plan.repo.main, ['config', '--local', '--get', KEY]);
 }
 
-// An alias an earlier version of audit-hooks wrote: it finds audit-hooks the same way.
-function isOurs(value: string | undefined): boolean {
-  return value?.includes('node_modules/.bin/audit-hooks') === true;
-}
-
 export function planAlias(plan: Plan): void {
   const value = current(plan);
   if (value === ALIAS_COMMAND) return;
-  if (value !== undefined && !isOurs(value)) {
+  if (value !== undefined && !messages.isAuditHooksAlias(value)) {
     plan.notes.push(messages.aliasTaken(KEY));
     return;
   }
@@ -34,7 +29,7 @@ export function planAlias(plan: Plan): void {
 }
 
 export function planAliasRemoval(plan: Plan): void {
-  if (!isOurs(current(plan))) return;
+  if (!messages.isAuditHooksAlias(current(plan))) return;
   plan.actions.push({
     kind: 'git-config',
     key: KEY,
@@ -47,5 +42,5 @@ export function planAliasRemoval(plan: Plan): void {
 
 /** True when `git audit-hooks` runs audit-hooks in the repository of `cwd`. */
 export function hasAlias(cwd: string): boolean {
-  return isOurs(gitMaybe(cwd, ['config', '--get', KEY]));
+  return messages.isAuditHooksAlias(aliasOf(cwd));
 }

@@ -17,6 +17,7 @@ import {
   STEP_COMMANDS,
   STEP_HOOKS,
   type StepHook,
+  shellWord,
   V1_CHECKOUT_COMMAND,
   V1_CONSOLIDATE_COMMAND,
 } from './launcher.js';
@@ -58,7 +59,7 @@ function wrapper(hook: StepHook, command: string): string {
     `# Written by \`audit-hooks install\` for this worktree, whose branch has no audit-hooks line in`,
     `# .husky/${hook} yet (husky writes this file anew on its next install).`,
     '( . "$(dirname "$0")/h" ) || exit $?',
-    `if ! grep -qsxF -- '${command.replaceAll("'", "'\\''")}' .husky/${hook}; then ${command}; fi`,
+    `if ! grep -qsxF -- ${shellWord(command)} .husky/${hook}; then ${command}; fi`,
     '',
   ].join('\n');
 }

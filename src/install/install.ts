@@ -17,7 +17,7 @@ import { planAlias, planAliasRemoval } from './alias.js';
 import { planGitInstall, planGitUninstall } from './git-hooks.js';
 import { planHuskyInstall, planHuskyUninstall } from './husky.js';
 import { ignoringRule, planIgnoreRules, planIgnoreRulesRemoval } from './ignore-rules.js';
-import { modeOfCommand } from './launcher.js';
+import { modeOfCommand, shellWord } from './launcher.js';
 import {
   findLefthook,
   isOurGitHook,
@@ -228,9 +228,4 @@ function result(plan: Plan, reason: string, modeReason: string, dryRun: boolean)
     agentSteps: [],
     dryRun,
   };
-}
-
-/** `path` as one word for a POSIX shell. */
-function shellWord(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
 }

@@ -59,6 +59,11 @@ export const STEP_COMMANDS: Readonly<
 };
 
 /** The hooks a mode installs into. */
+/** `text` as one word for a POSIX shell: as it is when it needs no quoting, else in '…'. */
+export function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
 export const STEP_HOOKS = ['pre-commit', 'post-commit'] as const;
 export type StepHook = (typeof STEP_HOOKS)[number];
 

@@ -83,7 +83,7 @@ interface Cursor {
 }
 
 /** Several files' entries, newest first, opening each file only when it may hold the next. */
-export function* mergeBackward(
+function* mergeBackward(
   files: readonly HistoryFile[],
   options: BackwardOptions,
 ): Generator<EntryLine, void, undefined> {

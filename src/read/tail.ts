@@ -80,9 +80,7 @@ export function tailRecords(options: TailOptions = {}): TailRecord[] {
   // listed: an entry that a consolidation moves meanwhile (rename into .claimed/, publish
   // the batch, release the claim) is always found at one of its later places.
   const live: TailRecord[] = [];
-  for (const worktree of options.all
-    ? worktreesOf(root, warn)
-    : [{ path: root, label: undefined }]) {
+  for (const worktree of options.all ? worktreesOf(root) : [{ path: root, label: undefined }]) {
     for (const file of liveFiles(worktree.path, labelled(warn, worktree))) {
       for (const record of readShard(file, labelled(warn, worktree))) {
         if (filter.accepts(record))

@@ -2,7 +2,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { git, listWorktrees } from '../git/git.js';
-import type { WarningHandler } from './read-warning.js';
 
 /** A worktree to read, and how its entries are labelled (`undefined`: the current one, unlabelled). */
 export interface WorktreeRef {
@@ -14,7 +13,7 @@ export interface WorktreeRef {
  * Every worktree of the repository of `root` whose folder exists, the current one first.
  * Each is labelled by its folder's name (or its path, where two names are the same).
  */
-export function worktreesOf(root: string, _warn?: WarningHandler): WorktreeRef[] {
+export function worktreesOf(root: string): WorktreeRef[] {
   const paths = listWorktrees(root)
     .filter((worktree) => !worktree.bare && existsSync(worktree.path))
     .map((worktree) => worktree.path);

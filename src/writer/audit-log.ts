@@ -369,9 +369,10 @@ export const CLAIM_CHECK_MS = 2;
 
 // The monotonic clock in ms (process.hrtime: the `performance` global would load
 // perf_hooks, ~1 ms of every `audit-hooks log`). Taken once at load: a test that later
-// fakes the clock does not freeze the writer's.
+// fakes the clock does not freeze the writer's. Consolidation waits out CLAIM_CHECK_MS on
+// this same clock.
 const hrtime = process.hrtime.bind(process);
-function monotonicNow(): number {
+export function monotonicNow(): number {
   const [seconds, nanoseconds] = hrtime();
   return seconds * 1000 + nanoseconds / 1e6;
 }
@@ -536,10 +537,12 @@ export class AuditLog {
     // nothing.
     for (let attempt = 0; attempt < 100; attempt++) {
       this.writeLine(line);
-      if (this.checkedRecently()) return;
-      const at = monotonicNow();
+      // One clock read, after the write returned and before the stat: it both decides
+      // whether the window is still open and, once the stat passes, starts the next one.
+      const now = monotonicNow();
+      if (this.checkedRecently(now)) return;
       if (this.pathStillNamesDescriptor()) {
-        this.checkedAt = at;
+        this.checkedAt = now;
         return;
       }
       this.close();
@@ -550,8 +553,8 @@ export class AuditLog {
   // True when the path was last found naming our file less than CLAIM_CHECK_MS ago, by a
   // clock read after the write returned. A clock that stands still or goes back (a test's
   // fake timers) never counts as recent: then every write is checked, as without a window.
-  private checkedRecently(): boolean {
-    const elapsed = monotonicNow() - this.checkedAt;
+  private checkedRecently(now: number): boolean {
+    const elapsed = now - this.checkedAt;
     return elapsed > 0 && elapsed < CLAIM_CHECK_MS;
   }
 

@@ -11,6 +11,7 @@ export {
   gitEnvironment,
   isIsoTimestamp,
   MAX_LINE_BYTES,
+  monotonicNow,
   newSessionId,
   SESSION_ID_PATTERN,
   SHARD_NAME_PATTERN,
