@@ -68,6 +68,17 @@ export function sortUnique(records: Iterable<EntryLine>): EntryLine[] {
   return [...byId.values()].sort(compareEntryLines);
 }
 
+/** The valid entries of a JSONL text, in file order (blank and invalid lines skipped). */
+export function* parseRecords(text: string): Generator<EntryLine> {
+  const { lines, partial } = splitLines(text);
+  if (partial !== undefined) lines.push(partial);
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    const parsed = parseLine(line);
+    if ('record' in parsed) yield parsed.record;
+  }
+}
+
 /** Splits file content into lines; `partial` is a trailing piece with no newline. */
 export function splitLines(text: string): { lines: string[]; partial: string | undefined } {
   // A byte-order mark or CRLF endings (an editor on Windows) must not make entries invalid.

@@ -2,12 +2,12 @@
 // in in-commit mode a commit carries its trail as the batch files it adds, so the answer
 // travels with the commit through rebase, amend, cherry-pick and squash merges; in
 // post-commit mode (and v1) entries are stamped with the sha of the commit they followed.
-import { spawnSync } from 'node:child_process';
 import { AuditHooksError } from '../errors.js';
 import { gitMaybe } from '../git/git.js';
+import { catFileBatch, gitOutput } from '../git/objects.js';
 import * as messages from '../messages.js';
-import { detectRepoRoot, type Entry, gitEnvironment } from '../writer/index.js';
-import { compareEntryLines, type EntryLine, parseLine, splitLines } from './entry-line.js';
+import { detectRepoRoot, type Entry } from '../writer/index.js';
+import { compareEntryLines, type EntryLine, parseRecords } from './entry-line.js';
 import { BATCH_NAME, HISTORY } from './paths.js';
 
 /** The full sha `rev` names; a full sha is taken as is (its commit may be gone after a rebase). */
@@ -41,7 +41,7 @@ export function commitRecords(
   const byId = new Map<string, EntryLine>();
   const specs = batches.map((path) => `${commit}:${path}`);
   for (const text of blobs(root, specs)) {
-    for (const record of records(text)) {
+    for (const record of parseRecords(text)) {
       // A post-commit mode batch, committed with the next commit, holds entries stamped
       // with the commit they followed: they answer for that one, not for this.
       const stamp = record.entry.commit;
@@ -55,16 +55,8 @@ export function commitRecords(
   return { records: [...byId.values()].sort(compareEntryLines), batches };
 }
 
-function git(root: string, args: string[], input?: string): string {
-  const child = spawnSync('git', args, {
-    cwd: root,
-    env: gitEnvironment(),
-    encoding: 'utf8',
-    input,
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  if (child.error) throw child.error;
-  return child.status === 0 ? child.stdout : '';
+function git(root: string, args: string[]): string {
+  return gitOutput(root, args)?.toString('utf8') ?? '';
 }
 
 /**
@@ -101,39 +93,11 @@ export function batchesAddedBy(root: string, commit: string): string[] {
   return [...(common ?? [])].sort();
 }
 
-/** The contents of the given `<rev>:<path>` objects, read in one `git cat-file --batch`. */
+/** The contents of the given `<rev>:<path>` objects that exist, read in one `git cat-file --batch`. */
 function blobs(root: string, specs: readonly string[]): string[] {
-  if (specs.length === 0) return [];
-  const child = spawnSync('git', ['cat-file', '--batch'], {
-    cwd: root,
-    env: gitEnvironment(),
-    input: `${specs.join('\n')}\n`,
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  if (child.error) throw child.error;
-  const out = child.stdout;
-  const texts: string[] = [];
-  for (let at = 0; at < out.length; ) {
-    const headerEnd = out.indexOf(0x0a, at);
-    if (headerEnd === -1) break;
-    const header = out.subarray(at, headerEnd).toString('utf8').split(' ');
-    at = headerEnd + 1;
-    if (header[1] !== 'blob') continue; // `<spec> missing`
-    const size = Number(header[2]);
-    texts.push(out.subarray(at, at + size).toString('utf8'));
-    at += size + 1;
-  }
-  return texts;
-}
-
-function* records(text: string): Generator<EntryLine> {
-  const { lines, partial } = splitLines(text);
-  if (partial !== undefined) lines.push(partial);
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    const parsed = parseLine(line);
-    if ('record' in parsed) yield parsed.record;
-  }
+  return catFileBatch(root, specs).flatMap((blob) =>
+    blob === undefined ? [] : [blob.toString('utf8')],
+  );
 }
 
 /** History entries in the worktree stamped `commit: <sha>` (post-commit mode, v1). */
@@ -167,7 +131,7 @@ function stampedWith(root: string, commit: string): EntryLine[] {
       '--',
       file,
     ]);
-    for (const record of records(text)) if (record.entry.commit === commit) found.push(record);
+    for (const record of parseRecords(text)) if (record.entry.commit === commit) found.push(record);
   }
   return found;
 }

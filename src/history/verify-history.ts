@@ -7,16 +7,17 @@
 // `git log -p` limited to those files). Every entry a commit removed or altered is then
 // looked up at the tip of the range: a tampering that was later reverted is listed, and
 // the check fails only when the tip lacks or alters an entry that was ever committed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { isDeepStrictEqual } from 'node:util';
 import { AuditHooksError } from '../errors.js';
+import { catFileBatch, gitOutput } from '../git/objects.js';
 import * as messages from '../messages.js';
 import { loadRedactionRules } from '../redact/config.js';
 import { redactor } from '../redact/redactor.js';
 import { DEFAULT_REDACTION_RULES, type RedactionRules } from '../redact/rules.js';
 import { detectRepoRoot, gitEnvironment } from '../writer/index.js';
-import { parseLine, splitLines } from './entry-line.js';
+import { parseLine, parseRecords } from './entry-line.js';
 
 /** A change a commit made to the committed trail. */
 export interface HistoryFinding {
@@ -86,16 +87,8 @@ export async function verifyHistory(
   return { commits: commits.size, findings, missing, ok: missing.length === 0, shallow };
 }
 
-function git(root: string, args: string[], input?: string): string {
-  const child = spawnSync('git', args, {
-    cwd: root,
-    env: gitEnvironment(),
-    encoding: 'utf8',
-    input,
-    maxBuffer: 2 * 1024 * 1024 * 1024,
-  });
-  if (child.error) throw child.error;
-  return child.status === 0 ? child.stdout : '';
+function git(root: string, args: string[]): string {
+  return gitOutput(root, args)?.toString('utf8') ?? '';
 }
 
 /** Runs `git log …` and hands each output line to `onLine`; throws if git fails. */
@@ -363,43 +356,21 @@ function checkTip(
   return missing;
 }
 
-/** Objects read in one `git cat-file --batch`, by the spec asked for. */
+/** Objects read in one `git cat-file --batch`, by the spec asked for (missing ones left out). */
 function blobs(root: string, specs: readonly string[]): Map<string, string> {
   const unique = [...new Set(specs)];
   const result = new Map<string, string>();
-  if (unique.length === 0) return result;
-  const child = spawnSync('git', ['cat-file', '--batch'], {
-    cwd: root,
-    env: gitEnvironment(),
-    input: `${unique.join('\n')}\n`,
-    maxBuffer: 2 * 1024 * 1024 * 1024,
+  catFileBatch(root, unique).forEach((blob, i) => {
+    if (blob !== undefined) result.set(unique[i] as string, blob.toString('utf8'));
   });
-  if (child.error) throw child.error;
-  const out = child.stdout;
-  let index = 0;
-  for (let at = 0; at < out.length && index < unique.length; index++) {
-    const headerEnd = out.indexOf(0x0a, at);
-    if (headerEnd === -1) break;
-    const header = out.subarray(at, headerEnd).toString('utf8').split(' ');
-    at = headerEnd + 1;
-    if (header[1] === 'missing' || header.length < 3) continue;
-    const size = Number(header[2]);
-    result.set(unique[index] as string, out.subarray(at, at + size).toString('utf8'));
-    at += size + 1;
-  }
   return result;
 }
 
+/** Each id's first line in `text`. */
 function entriesOf(text: string): Map<string, string> {
   const map = new Map<string, string>();
-  const { lines, partial } = splitLines(text);
-  if (partial !== undefined) lines.push(partial);
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    const parsed = parseLine(line);
-    if ('record' in parsed && !map.has(parsed.record.entry.id))
-      map.set(parsed.record.entry.id, line);
-  }
+  for (const record of parseRecords(text))
+    if (!map.has(record.entry.id)) map.set(record.entry.id, record.line);
   return map;
 }
 

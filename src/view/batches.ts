@@ -3,10 +3,10 @@
 // "the commit that added it" is the commit its entries belong to.
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { catFileBatch, gitOutput } from '../git/objects.js';
 import { type EntryLine, parseLine, splitLines } from '../history/entry-line.js';
 import * as messages from '../messages.js';
 import type { WarningHandler } from '../read/read-warning.js';
-import { catFileBatch, gitOutput } from './git-run.js';
 
 const HISTORY = 'logs/history';
 /** `logs/history/<YYYY-MM-DD>/<batch>.jsonl`, as git prints it (always with `/`). */

@@ -1,5 +1,7 @@
 // Everything the view shows, gathered in one place: the history's batch files (which give
 // each entry its commit) and the live entries `tail` reads (of every worktree with --all).
+
+import { catFileBatch, gitOutput } from '../git/objects.js';
 import { compareEntryLines, type EntryLine } from '../history/entry-line.js';
 import { parseSince } from '../read/parse-since.js';
 import type { WarningHandler } from '../read/read-warning.js';
@@ -8,7 +10,6 @@ import { worktreesOf } from '../read/worktrees.js';
 import { worktreeRedactor } from '../redact/redactor.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { type CommitInfo, readBatches } from './batches.js';
-import { catFileBatch, gitOutput } from './git-run.js';
 
 /** An entry as the view shows it: redacted as the history holds it, with its worktree. */
 export interface ViewEntry extends EntryLine {

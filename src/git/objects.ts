@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { gitEnvironment } from '../writer/index.js';
 
+// git's objects as bytes, for the readers of committed history (show, verify --history,
+// view): git run in `root` without a hook's GIT_DIR & co.
+
 /**
- * Runs git in `root` (without a hook's GIT_DIR & co.) and returns its output, or
- * `undefined` where git exits non-zero (no commit yet, an object that is gone).
+ * Runs git in `root` and returns its output, or `undefined` where git exits non-zero (no
+ * commit yet, an object that is gone).
  */
 export function gitOutput(root: string, args: string[], input?: string): Buffer | undefined {
   try {
@@ -12,7 +15,8 @@ export function gitOutput(root: string, args: string[], input?: string): Buffer 
       env: gitEnvironment(),
       input: input ?? '',
       stdio: ['pipe', 'pipe', 'pipe'],
-      maxBuffer: 1024 * 1024 * 1024,
+      // A history's worth of batch files in one cat-file (verify --history).
+      maxBuffer: 2 * 1024 * 1024 * 1024,
     });
   } catch (error) {
     if (typeof (error as { status?: unknown }).status === 'number') return undefined;
