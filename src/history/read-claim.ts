@@ -41,6 +41,70 @@ export function openClaim(path: string): number {
   return fd;
 }
 
+/** The chunked line splitter of both readers below: a buffer that grows for a long line. */
+class LineChunks {
+  private buffer: Buffer;
+  /** Bytes of an unfinished line at the start of `buffer`. */
+  held = 0;
+  /** File offset of buffer[0]. */
+  private position = 0;
+  private lineNumber = 1;
+
+  constructor(private readonly fd: number) {
+    this.buffer = Buffer.allocUnsafe(chunkFor(fd));
+  }
+
+  /** The file offset up to which it has read. */
+  get end(): number {
+    return this.position + this.held;
+  }
+
+  /** Reads on after what it holds; 0 at the end of the file (as it is now). */
+  read(): number {
+    if (this.held === this.buffer.length) {
+      // One line longer than the buffer: grow it (rare; bounded by the line).
+      const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
+      this.buffer.copy(bigger, 0, 0, this.held);
+      this.buffer = bigger;
+    }
+    const { buffer, held } = this;
+    return readSync(this.fd, buffer, held, buffer.length - held, this.end);
+  }
+
+  /** Gives each line the last `read` bytes complete to `onLine`; false once it said stop. */
+  emit(read: number, onLine: (line: ClaimLine) => boolean | undefined): boolean {
+    const end = this.held + read;
+    const filled = this.buffer.subarray(0, end);
+    let start = 0;
+    for (;;) {
+      const newline = filled.indexOf(0x0a, start);
+      if (newline === -1) break;
+      const more = onLine({
+        line: this.lineNumber++,
+        offset: this.position + start,
+        bytes: filled.subarray(start, newline),
+        partial: false,
+      });
+      if (more === false) return false;
+      start = newline + 1;
+    }
+    this.held = end - start;
+    if (this.held > 0) this.buffer.copy(this.buffer, 0, start, end);
+    this.position += start;
+    return true;
+  }
+
+  /** The unfinished line it holds, given as partial. */
+  partial(): ClaimLine {
+    return {
+      line: this.lineNumber,
+      offset: this.position,
+      bytes: this.buffer.subarray(0, this.held),
+      partial: true,
+    };
+  }
+}
+
 /**
  * Calls `onLine` for every line of the file open at `fd`. A last line without its newline
  * may belong to a writer whose write is in flight: the file is re-read until it ends in a
@@ -51,57 +115,30 @@ export async function readClaimLines(
   settleMs: number,
   onLine: (line: ClaimLine) => void,
 ): Promise<void> {
-  let buffer = Buffer.allocUnsafe(chunkFor(fd));
-  let carry = 0; // bytes of an unfinished line at the start of `buffer`
-  let position = 0; // file offset of buffer[0]
-  let lineNumber = 1;
+  const chunks = new LineChunks(fd);
   let stableSince = Date.now();
   let lastSize = -1;
   for (;;) {
-    if (carry === buffer.length) {
-      // One line longer than the buffer: grow it (rare; bounded by the line).
-      const bigger = Buffer.allocUnsafe(buffer.length * 2);
-      buffer.copy(bigger, 0, 0, carry);
-      buffer = bigger;
-    }
-    const read = readSync(fd, buffer, carry, buffer.length - carry, position + carry);
+    const read = chunks.read();
     if (read === 0) {
-      if (carry === 0) return;
+      if (chunks.held === 0) return;
       const size = fstatSync(fd).size;
       if (size !== lastSize) {
         lastSize = size;
         stableSince = Date.now();
       }
-      if (size > position + carry) continue; // it grew: read on
+      if (size > chunks.end) continue; // it grew: read on
       if (Date.now() - stableSince < settleMs) {
         await sleep(Math.min(10, settleMs));
         continue;
       }
-      onLine({
-        line: lineNumber,
-        offset: position,
-        bytes: buffer.subarray(0, carry),
-        partial: true,
-      });
+      onLine(chunks.partial());
       return;
     }
-    const end = carry + read;
-    const filled = buffer.subarray(0, end);
-    let start = 0;
-    for (;;) {
-      const newline = filled.indexOf(0x0a, start);
-      if (newline === -1) break;
-      onLine({
-        line: lineNumber++,
-        offset: position + start,
-        bytes: buffer.subarray(start, newline),
-        partial: false,
-      });
-      start = newline + 1;
-    }
-    carry = end - start;
-    if (carry > 0) buffer.copy(buffer, 0, start, end);
-    position += start;
+    chunks.emit(read, (line) => {
+      onLine(line);
+      return undefined;
+    });
   }
 }
 
@@ -111,45 +148,13 @@ export async function readClaimLines(
  * history). `onLine` may return false to stop.
  */
 export function eachLine(fd: number, onLine: (line: ClaimLine) => boolean | undefined): void {
-  let buffer = Buffer.allocUnsafe(chunkFor(fd));
-  let carry = 0;
-  let position = 0;
-  let lineNumber = 1;
+  const chunks = new LineChunks(fd);
   for (;;) {
-    if (carry === buffer.length) {
-      const bigger = Buffer.allocUnsafe(buffer.length * 2);
-      buffer.copy(bigger, 0, 0, carry);
-      buffer = bigger;
-    }
-    const read = readSync(fd, buffer, carry, buffer.length - carry, position + carry);
+    const read = chunks.read();
     if (read === 0) {
-      if (carry > 0) {
-        onLine({
-          line: lineNumber,
-          offset: position,
-          bytes: buffer.subarray(0, carry),
-          partial: true,
-        });
-      }
+      if (chunks.held > 0) onLine(chunks.partial());
       return;
     }
-    const end = carry + read;
-    const filled = buffer.subarray(0, end);
-    let start = 0;
-    for (;;) {
-      const newline = filled.indexOf(0x0a, start);
-      if (newline === -1) break;
-      const more = onLine({
-        line: lineNumber++,
-        offset: position + start,
-        bytes: filled.subarray(start, newline),
-        partial: false,
-      });
-      if (more === false) return;
-      start = newline + 1;
-    }
-    carry = end - start;
-    if (carry > 0) buffer.copy(buffer, 0, start, end);
-    position += start;
+    if (!chunks.emit(read, onLine)) return;
   }
 }
