@@ -93,7 +93,14 @@ function linkNoClobber(from: string, to: string): 'linked' | 'same' | 'other' | 
     if (code === 'ENOENT') return 'gone';
     if (code !== 'EEXIST') throw error;
   }
-  return sameFile(from, to) ? 'same' : 'other';
+  try {
+    return sameFile(from, to) ? 'same' : 'other';
+  } catch (error) {
+    // The set was released meanwhile (by a commit's post-commit step, in a run that went
+    // ahead without the lock): its folder, and `from` with it, is gone.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+    throw error;
+  }
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -102,7 +109,8 @@ function sameFile(a: string, b: string): boolean {
   try {
     sa = lstatSync(a);
     sb = lstatSync(b);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw error;
     return false;
   }
   if (!sa.isFile() || !sb.isFile()) return false;

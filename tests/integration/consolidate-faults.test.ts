@@ -305,10 +305,27 @@ function seedShard(
 }
 
 /** Every label exactly once in the history of the worktree. */
-function expectEachOnce(root: string, labels: string[]): void {
-  const counts = countLabels(historyEntries(root));
+/**
+ * Every label in the history once. With `exactCopies`, a label may also be there more than
+ * once when each copy is the same entry, byte for byte (what verify reports as a note and
+ * readers show once; see the concurrency test that allows it).
+ */
+function expectEachOnce(
+  root: string,
+  labels: string[],
+  options: { exactCopies?: boolean } = {},
+): void {
+  const entries = historyEntries(root);
+  const counts = countLabels(entries);
   const missing = labels.filter((label) => !counts.has(label));
-  const repeated = [...counts].filter(([, n]) => n > 1).map(([label]) => label);
+  const copies = new Map<string, Set<string>>();
+  for (const entry of entries) {
+    const label = `${String(entry.writer)}:${String(entry.i)}`;
+    copies.set(label, (copies.get(label) ?? new Set()).add(JSON.stringify(entry)));
+  }
+  const repeated = [...counts]
+    .filter(([label, n]) => n > 1 && !(options.exactCopies && copies.get(label)?.size === 1))
+    .map(([label]) => label);
   const expected = new Set(labels);
   const foreign = [...counts.keys()].filter((label) => !expected.has(label));
   expect({
@@ -632,7 +649,12 @@ describe('SPEC §5 invariants under concurrency, crashes and git', () => {
     labels.push(...(await writers.stop()));
     expectCommitted(await commit(repo.root, 'last'), 'last');
 
-    expectEachOnce(repo.root, labels);
+    // Runs that skip the lock can decide two claim sets at once, neither knowing the
+    // other's ids: a line a writer wrote again (its shard was claimed under it) can then
+    // stay in both sets' batch files, the same bytes twice (about 1 run in 25 here). SPEC
+    // §11 makes that a note (readers show the entry once); a lost, altered or other
+    // repeated entry still fails. See "Known limits" in the README.
+    expectEachOnce(repo.root, labels, { exactCopies: true });
     expectAllCommitted(repo.root);
   });
 
