@@ -5,13 +5,15 @@
 import { nothingToConsolidate } from './history/nothing-to-consolidate.js';
 
 const args = process.argv.slice(2);
-const io = {
+// A function: reading process.stdin/stdout/stderr creates the streams (a few ms), which the
+// no-op exit below must not pay.
+const io = () => ({
   cwd: process.cwd(),
   env: process.env,
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-};
+});
 
 async function cli(): Promise<number> {
   // A reader that stops early (`audit-hooks show HEAD | head -1`) is not an error.
@@ -20,7 +22,7 @@ async function cli(): Promise<number> {
     throw error;
   });
   const { run } = await import('./cli.js');
-  return run(process.argv, io);
+  return run(process.argv, io());
 }
 
 const hookCall =
@@ -31,10 +33,10 @@ if (hookCall && nothingToConsolidate(process.cwd(), args[0] === 'hook' ? args[1]
 } else if (args[0] === 'hook') {
   const { commitStep, parseStepArgs } = await import('./hooks/commit-step.js');
   const parsed = parseStepArgs(args.slice(1));
-  process.exitCode = parsed === undefined ? await cli() : await commitStep({ ...io, ...parsed });
+  process.exitCode = parsed === undefined ? await cli() : await commitStep({ ...io(), ...parsed });
 } else if (args[0] === 'log') {
   // Anything the short path does not recognise (`--help`, a typo) goes to the full CLI.
-  const logged = await (await import('./hooks/log.js')).runLog(args, io);
+  const logged = await (await import('./hooks/log.js')).runLog(args, io());
   process.exitCode = logged ?? (await cli());
 } else {
   process.exitCode = await cli();

@@ -21,11 +21,11 @@ import { modeOfCommand, shellWord } from './launcher.js';
 import {
   findLefthook,
   isOurGitHook,
-  LEFTHOOK_FILES,
   lefthookMode,
   planLefthookInstall,
   planLefthookUninstall,
 } from './lefthook.js';
+import { LEFTHOOK_FILES } from './lefthook-config.js';
 import { planMigration } from './migrate-v1.js';
 import { MANAGERS, type Manager, type Plan } from './plan.js';
 import { gitHookDirs, label, type Repo, readRepo } from './repo.js';
@@ -74,18 +74,18 @@ function detectManager(
   if (repo.hooksPath?.includes('.husky')) {
     return { manager: 'husky', reason: `core.hooksPath is ${repo.hooksPath}` };
   }
+  const lefthookConfig = LEFTHOOK_FILES.find((file) => existsSync(join(repo.root, file)));
   // Plain git hooks stay plain git hooks: lefthook would move them aside as <hook>.old.
   const ours = ['pre-commit', 'post-commit'].flatMap((hook) =>
     gitHookDirs(repo).filter((dir) => isOurGitHook(readTextIfExists(join(dir, hook)))),
   );
   if (ours.length > 0) {
-    const lefthook = LEFTHOOK_FILES.find((file) => existsSync(join(repo.root, file)));
     return {
       manager: 'git',
       reason:
-        lefthook === undefined
+        lefthookConfig === undefined
           ? 'as installed'
-          : `as installed; ${lefthook} is here too: install --manager lefthook moves the steps into it`,
+          : `as installed; ${lefthookConfig} is here too: install --manager lefthook moves the steps into it`,
     };
   }
   if (repo.worktrees.some((worktree) => existsSync(join(worktree, '.husky')))) {
@@ -97,8 +97,8 @@ function detectManager(
       reason: `core.hooksPath is ${repo.hooksPath} (lefthook cannot install there)`,
     };
   }
-  const config = LEFTHOOK_FILES.find((file) => existsSync(join(repo.root, file)));
-  if (config !== undefined) return { manager: 'lefthook', reason: `${config} found` };
+  if (lefthookConfig !== undefined)
+    return { manager: 'lefthook', reason: `${lefthookConfig} found` };
   // lefthook is an optional peer dependency (installing audit-hooks must not write
   // lefthook's files into a repository that does not use it): where it is installed, it is
   // the default; where it is not, plain git hooks need nothing else.

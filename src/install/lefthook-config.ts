@@ -11,6 +11,16 @@ import { isMap, isScalar, isSeq, type Node, type Pair, parseDocument, type YAMLM
 import { AuditHooksError } from '../errors.js';
 import * as messages from '../messages.js';
 
+/** lefthook's configuration files, in the order lefthook looks for them. */
+export const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
+/** lefthook's local configuration files (merged into the main one, never committed). */
+export const LEFTHOOK_LOCAL_FILES = [
+  'lefthook-local.yml',
+  '.lefthook-local.yml',
+  'lefthook-local.yaml',
+  '.lefthook-local.yaml',
+];
+
 /** One job audit-hooks adds under a git hook in lefthook.yml. */
 export interface LefthookJob {
   hook: string;

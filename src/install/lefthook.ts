@@ -22,6 +22,8 @@ import {
 import {
   addQuietOutput,
   jobRun,
+  LEFTHOOK_FILES,
+  LEFTHOOK_LOCAL_FILES,
   type LefthookJob,
   removeJob,
   removeQuietOutput,
@@ -33,13 +35,6 @@ import { JOB_NAME, type Plan } from './plan.js';
 import { label, type Repo } from './repo.js';
 import { renderLefthookTemplate } from './templates.js';
 
-export const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
-const LOCAL_FILES = [
-  'lefthook-local.yml',
-  '.lefthook-local.yml',
-  'lefthook-local.yaml',
-  '.lefthook-local.yaml',
-];
 const LOCAL_HEADER =
   '# Written by `audit-hooks install`: this worktree’s branch predates the audit-hooks jobs in\n' +
   '# lefthook.yml, so they are here, locally (lefthook merges this file into lefthook.yml).\n';
@@ -100,7 +95,7 @@ function configIn(worktree: string, names: readonly string[]): string | undefine
  * first (lefthook lets it override lefthook.yml), else from lefthook.yml.
  */
 export function lefthookMode(worktree: string): string | undefined {
-  for (const names of [LOCAL_FILES, LEFTHOOK_FILES]) {
+  for (const names of [LEFTHOOK_LOCAL_FILES, LEFTHOOK_FILES]) {
     const file = configIn(worktree, names);
     const text = file === undefined ? undefined : readTextIfExists(file);
     if (file === undefined || text === undefined) continue;
@@ -132,7 +127,7 @@ export function planLefthookInstall(plan: Plan): void {
   const name = label(repo, file);
   // An install run from another worktree put the jobs into this one's local config: they
   // stay there (a second run changes nothing), and this branch gets them by merging.
-  const ownLocal = configIn(repo.root, LOCAL_FILES);
+  const ownLocal = configIn(repo.root, LEFTHOOK_LOCAL_FILES);
   // So is a worktree on a branch from before the set-up, when another branch already
   // commits the jobs: creating lefthook.yml here would stop that branch merging the other.
   const elsewhere = repo.worktrees.some((worktree) => {
@@ -179,7 +174,7 @@ export function planLefthookInstall(plan: Plan): void {
     // That branch's own file is not install's to fix; lefthook fails there until it is.
     if (committed !== undefined && !parses(committedText))
       plan.notes.push(plan.say(committed, messages.otherConfigUnparseable));
-    const local = configIn(worktree, LOCAL_FILES) ?? join(worktree, 'lefthook-local.yml');
+    const local = configIn(worktree, LEFTHOOK_LOCAL_FILES) ?? join(worktree, 'lefthook-local.yml');
     const localText = readTextIfExists(local);
     let localNext: string;
     if (missing) {
@@ -309,13 +304,16 @@ function editExclude(plan: Plan, add: boolean): void {
 export function planLefthookUninstall(plan: Plan): void {
   const { repo } = plan;
   let remaining: string | undefined;
+  // What install writes when there is no lefthook.yml, in either mode (read once).
+  const templates = (['in-commit', 'post-commit'] as const).map(renderLefthookTemplate);
   for (const worktree of repo.worktrees) {
     // Another worktree's lefthook.yml is its branch's, but v1 wrote its jobs there too.
     if (worktree !== repo.root) {
       const committed = configIn(worktree, LEFTHOOK_FILES);
       if (committed !== undefined) planUncommittedUndo(plan, worktree, committed, withoutV1Jobs);
     }
-    const names = worktree === repo.root ? [...LEFTHOOK_FILES, ...LOCAL_FILES] : LOCAL_FILES;
+    const names =
+      worktree === repo.root ? [...LEFTHOOK_FILES, ...LEFTHOOK_LOCAL_FILES] : LEFTHOOK_LOCAL_FILES;
     for (const name of names) {
       const file = join(worktree, name);
       const text = readTextIfExists(file);
@@ -323,10 +321,7 @@ export function planLefthookUninstall(plan: Plan): void {
       let next = withoutOurJobs(text, label(repo, file));
       const created =
         next === V1_HEADER ||
-        (['in-commit', 'post-commit'] as const).some((mode) => {
-          const template = renderLefthookTemplate(mode);
-          return text === template || next === withoutOurJobs(template, name);
-        });
+        templates.some((template) => text === template || next === withoutOurJobs(template, name));
       if (created) next = '';
       if (worktree === repo.root && next !== '' && LEFTHOOK_FILES.includes(name)) remaining = next;
       pushEdit(plan, file, text, next, 'remove the audit-hooks jobs');

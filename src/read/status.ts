@@ -14,6 +14,7 @@ import { agentStatus } from '../install/agents.js';
 import { hasAlias } from '../install/alias.js';
 import { ignoringRule } from '../install/ignore-rules.js';
 import { modeOfCommand, STEP_HOOKS } from '../install/launcher.js';
+import { LEFTHOOK_FILES, LEFTHOOK_LOCAL_FILES } from '../install/lefthook-config.js';
 import * as messages from '../messages.js';
 import { detectRepoRoot } from '../writer/index.js';
 import { countLines } from './count-lines.js';
@@ -156,14 +157,6 @@ function runner(worktree: string, main: string): string {
   return 'audit-hooks';
 }
 
-const LEFTHOOK_FILES = ['lefthook.yml', '.lefthook.yml', 'lefthook.yaml', '.lefthook.yaml'];
-const LEFTHOOK_LOCAL_FILES = [
-  'lefthook-local.yml',
-  '.lefthook-local.yml',
-  'lefthook-local.yaml',
-  '.lefthook-local.yaml',
-];
-
 function hookSetups(worktree: string, command: string): WorktreeStatus['hooks'] {
   const hooksDir = resolve(
     worktree,
@@ -175,10 +168,15 @@ function hookSetups(worktree: string, command: string): WorktreeStatus['hooks'] 
   };
   const setups: HookSetup[] = [];
   const hooksPath = gitMaybe(worktree, ['config', 'core.hooksPath']);
+  // Each lefthook file read and parsed once, for both steps.
+  const lefthookConfigs = [...LEFTHOOK_FILES, ...LEFTHOOK_LOCAL_FILES].map((name) => ({
+    name,
+    config: parseLefthook(readTextIfExists(join(worktree, name))),
+  }));
   for (const hook of STEP_HOOKS) {
     const runnerText = readTextIfExists(join(hooksDir, hook));
-    for (const name of [...LEFTHOOK_FILES, ...LEFTHOOK_LOCAL_FILES]) {
-      const mode = modeIn(commandsOfLefthook(readTextIfExists(join(worktree, name)), hook));
+    for (const { name, config } of lefthookConfigs) {
+      const mode = modeIn(commandsIn(config?.[hook]));
       if (mode === undefined) continue;
       const runs = runnerText?.includes('lefthook') === true;
       setups.push({
@@ -193,8 +191,8 @@ function hookSetups(worktree: string, command: string): WorktreeStatus['hooks'] 
     }
     const huskyFile = join(worktree, '.husky', hook);
     const huskyRunner = join(worktree, '.husky', '_', hook);
-    const huskyMode =
-      modeIn(lines(readTextIfExists(huskyFile))) ?? modeIn(lines(readTextIfExists(huskyRunner)));
+    const fileMode = modeIn(lines(readTextIfExists(huskyFile)));
+    const huskyMode = fileMode ?? modeIn(lines(readTextIfExists(huskyRunner)));
     if (huskyMode !== undefined) {
       // husky runs hooks only through core.hooksPath pointing at its `_` runner.
       const runs =
@@ -204,9 +202,7 @@ function hookSetups(worktree: string, command: string): WorktreeStatus['hooks'] 
         manager: 'husky',
         hook,
         mode: huskyMode,
-        file: show(
-          modeIn(lines(readTextIfExists(huskyFile))) === undefined ? huskyRunner : huskyFile,
-        ),
+        file: show(fileMode === undefined ? huskyRunner : huskyFile),
         runs,
         ...(runs ? {} : { note: messages.huskyNotRunning(hooksPath, command) }),
       });
@@ -245,15 +241,13 @@ function modeIn(commands: readonly string[]): Mode | undefined {
 }
 
 /** Every `run` string of a lefthook hook: jobs (and their groups), commands, scripts. */
-function commandsOfLefthook(text: string | undefined, hook: string): string[] {
-  if (text === undefined) return [];
-  let config: unknown;
+function parseLefthook(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
   try {
-    config = parseYaml(text);
+    return (parseYaml(text) as Record<string, unknown> | null) ?? undefined;
   } catch {
-    return []; // lefthook would refuse it too
+    return undefined; // lefthook would refuse it too
   }
-  return commandsIn((config as Record<string, unknown> | null)?.[hook]);
 }
 
 function commandsIn(node: unknown): string[] {
