@@ -30,6 +30,7 @@ import { EntryTable } from './entry-table.js';
 import { IdIndex } from './id-index.js';
 import { fingerprint, type Ledger, serializeTail, TAIL_IDS, TAIL_LINES } from './ledger.js';
 import { ACTIVE, batchFile, compactStamp, QUARANTINE } from './paths.js';
+import { quarantineRecord } from './quarantine-record.js';
 import { openClaim, readClaimLines } from './read-claim.js';
 import { ensureSelfIgnoringFolder, kindOf } from './safe-folders.js';
 import { StagedFile } from './staged-file.js';
@@ -51,8 +52,6 @@ export interface BatchOptions {
 
 // Every line the writer makes starts like this (the envelope puts `id` first).
 const ENTRY_START = Buffer.from('{"id":"');
-// `ignoreBOM` keeps a byte-order mark in the text, so a quarantined line keeps its bytes.
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Decides the batch of `set` and returns its manifest (this run's, or the one another run
@@ -474,17 +473,9 @@ class Quarantine {
       mkdirSync(this.dir);
       this.file = new StagedFile(this.dir);
     }
-    let text: string | undefined;
-    try {
-      text = UTF8.decode(bytes);
-    } catch {
-      text = undefined;
-    }
-    const record =
-      text === undefined
-        ? { source, line, problem, base64: bytes.toString('base64') }
-        : { source, line, problem, text };
-    this.file.writeLine(Buffer.from(JSON.stringify(record)));
+    this.file.writeLine(
+      Buffer.from(JSON.stringify(quarantineRecord(source, line, problem, bytes))),
+    );
   }
 
   finish(): QuarantineRecord[] {

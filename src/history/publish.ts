@@ -41,12 +41,20 @@ export function publishSet(root: string, set: ClaimSet, manifest: Manifest): Pub
     if (outcome === 'linked' || outcome === 'same') result.present.push(batch.path);
     if (outcome === 'other') result.problems.push(messages.batchNameTaken(batch.path));
   }
-  for (const file of manifest.quarantine) {
-    ensureSelfIgnoringFolder(root, QUARANTINE);
-    const staged = join(run, 'quarantine', file.path.slice(QUARANTINE.length + 1));
-    publishCopy(staged, join(root, file.path));
-  }
+  publishQuarantine(root, set, manifest);
   return result;
+}
+
+/** Publishes the quarantine files of `set`; true when each is in `logs/quarantine/`. */
+export function publishQuarantine(root: string, set: ClaimSet, manifest: Manifest): boolean {
+  if (manifest.quarantine.length === 0) return true;
+  ensureSelfIgnoringFolder(root, QUARANTINE);
+  const run = join(set.dir, `${RUN_PREFIX}${manifest.run}`);
+  return manifest.quarantine.every((file) => {
+    const staged = join(run, 'quarantine', file.path.slice(QUARANTINE.length + 1));
+    const outcome = publishCopy(staged, join(root, file.path));
+    return outcome === 'linked' || outcome === 'same';
+  });
 }
 
 /**

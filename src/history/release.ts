@@ -3,13 +3,10 @@
 // commit) or a batch thrown away (git reset --hard, git stash -u) loses nothing: the set
 // is still there, and the next commit publishes and stages it again.
 
-import { basename, join } from 'node:path';
 import { headHolds, indexHolds, restoreFromHead } from '../git/index-ops.js';
-import { type ClaimSet, RUN_PREFIX, releaseSet } from './claim-sets.js';
+import { type ClaimSet, releaseSet } from './claim-sets.js';
 import { rememberReleased } from './ledger.js';
-import { QUARANTINE } from './paths.js';
-import { publishCopy } from './publish.js';
-import { ensureSelfIgnoringFolder } from './safe-folders.js';
+import { publishQuarantine } from './publish.js';
 
 /** What {@link releaseHeld} did. */
 export interface Released {
@@ -57,15 +54,5 @@ export function releaseHeld(
 }
 
 function quarantinePublished(root: string, set: ClaimSet): boolean {
-  const manifest = set.manifest;
-  if (manifest === undefined) return false;
-  const run = join(set.dir, `${RUN_PREFIX}${manifest.run}`);
-  return manifest.quarantine.every((file) => {
-    const staged = join(run, 'quarantine', file.path.slice(QUARANTINE.length + 1));
-    const outcome = publishCopy(
-      staged,
-      join(ensureSelfIgnoringFolder(root, QUARANTINE), basename(file.path)),
-    );
-    return outcome === 'linked' || outcome === 'same';
-  });
+  return set.manifest !== undefined && publishQuarantine(root, set, set.manifest);
 }

@@ -40,6 +40,7 @@ import {
   partitionFile,
   QUARANTINE,
 } from './paths.js';
+import { quarantineRecord } from './quarantine-record.js';
 import { eachLine } from './read-claim.js';
 import { ensureSelfIgnoringFolder } from './safe-folders.js';
 import { type LineRedactor, lineRedactor, onlyRedactedSince } from './verify-history.js';
@@ -357,14 +358,6 @@ function isRegularFile(path: string): boolean {
 }
 
 // The line's bytes as they were: as text when they are UTF-8, else as base64.
-function quarantineRecord(item: { file: string; line: number; bytes: Buffer; problem: string }) {
-  const where = { source: item.file, line: item.line, problem: item.problem };
-  try {
-    return { ...where, text: UTF8.decode(item.bytes) };
-  } catch {
-    return { ...where, base64: item.bytes.toString('base64') };
-  }
-}
 
 interface Located {
   record: EntryLine;
@@ -469,7 +462,12 @@ async function repairPartitions(
     ensureSelfIgnoringFolder(root, QUARANTINE);
     await writeAtomic(
       join(root, file),
-      unreadable.map((item) => `${JSON.stringify(quarantineRecord(item))}\n`).join(''),
+      unreadable
+        .map(
+          (item) =>
+            `${JSON.stringify(quarantineRecord(item.file, item.line, item.problem, item.bytes))}\n`,
+        )
+        .join(''),
     );
     result.fixed.push(file);
   }
