@@ -29,11 +29,18 @@ export function dayEnd(day: string): number {
 /**
  * Every history file, by day, then by `last`, then by name: the order batches were made.
  * Links and other odd entries are listed when their names fit (readers refuse to open a
- * link, and say so); a day folder that is a link is reported here and not entered.
+ * link, and say so); a day folder that is a link is reported here and not entered. With
+ * `fromDay`, days before it are left out unread (a reader of recent days need not list a
+ * year of day folders).
  */
-export function historyFiles(root: string, warn: WarningHandler = () => {}): HistoryFile[] {
+export function historyFiles(
+  root: string,
+  warn: WarningHandler = () => {},
+  fromDay?: string,
+): HistoryFile[] {
   const files: HistoryFile[] = [];
   for (const entry of entries(root, HISTORY, warn)) {
+    if (fromDay !== undefined && entry.name < fromDay) continue;
     const partition = PARTITION_NAME.exec(entry.name)?.[1];
     if (partition !== undefined) {
       const file = join(HISTORY, entry.name);

@@ -253,7 +253,7 @@ class Follower {
     const firstDay = new Date(this.baseline).toISOString().slice(0, 10);
     const changed: HistoryFile[] = [];
     const names = new Set<string>();
-    for (const partition of historyFiles(this.root, this.warn)) {
+    for (const partition of historyFiles(this.root, this.warn, firstDay)) {
       if (partition.day < firstDay || partition.last < this.baseline) continue;
       let signature: string;
       try {

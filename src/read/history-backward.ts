@@ -64,7 +64,11 @@ export function* historyBackward(
   root: string,
   options: BackwardOptions,
 ): Generator<EntryLine, void, undefined> {
-  const files = historyFiles(root, options.warn);
+  const fromDay =
+    options.notBefore === undefined
+      ? undefined
+      : new Date(options.notBefore).toISOString().slice(0, 10);
+  const files = historyFiles(root, options.warn, fromDay);
   const byDay = new Map<string, HistoryFile[]>();
   for (const file of files) {
     const list = byDay.get(file.day);
